@@ -1,0 +1,38 @@
+# The two doors: `make book` and `make test`. Both create .venv when needed.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+JB := $(BIN)/jupyter-book
+BUILD_FLAGS := -W -n --keep-going
+
+.PHONY: book test serve clean bench lock venv
+
+$(STAMP): requirements.txt pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+book: $(STAMP)  ## Build the HTML book into _build/html (cached; data or code changes re-execute)
+	$(JB) build . $(BUILD_FLAGS)
+
+test: $(STAMP)  ## Run every test, including strict builds of the book in temporary copies
+	$(BIN)/python -m pytest
+
+serve: book  ## Preview the built book on http://localhost:8000
+	$(BIN)/python -m http.server --directory _build/html --bind 127.0.0.1 8000
+
+bench: $(STAMP)  ## Time a clean build, a no-change rebuild and each chapter's execution
+	$(BIN)/python -m comment_study.bench
+
+clean:  ## Remove the built book and its execution cache (keeps .venv)
+	rm -rf _build
+
+lock:  ## Re-pin requirements.txt from requirements.in (needs network)
+	$(BIN)/python -m pip install --quiet pip-tools
+	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --output-file requirements.txt requirements.in
+	printf '\n# The study package itself, editable, so chapters, tests and the CLI share one code base.\n-e .\n' >> requirements.txt

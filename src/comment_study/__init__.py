@@ -1,0 +1,1 @@
+"""Reproducible qualitative study of reader comments."""

@@ -1,0 +1,90 @@
+"""Where the study's files are, and the one call that loads the study corpus.
+
+Chapters, tests and the command line all load the comments through :func:`comments`,
+so a change to the raw export or to the rules shows everywhere at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+import pandas as pd
+
+from . import corpus, regions, threads
+
+RAW_COMMENTS = Path("data/raw/nyt-comments-2019-09-28.txt")
+RAW_ARTICLE = Path("data/raw/nyt-article-excerpt-2019-09-28.txt")
+LOCATIONS = Path("data/locations.csv")
+REPLY_CHECKS = Path("data/reply_checks.csv")
+DISCLOSURES = Path("data/disclosures.csv")
+
+ROOT_VARIABLE = "COMMENT_STUDY_ROOT"
+
+
+def project_root(start: Path | None = None) -> Path:
+    """The book's root: ``$COMMENT_STUDY_ROOT``, or the nearest folder up with ``_config.yml`` and ``data/``."""
+    if os.environ.get(ROOT_VARIABLE):
+        return Path(os.environ[ROOT_VARIABLE]).resolve()
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "_config.yml").is_file() and (folder / "data").is_dir():
+            return folder
+    raise FileNotFoundError(
+        f"no book root (a folder with _config.yml and data/) at or above {here}; "
+        f"run from inside the book or set {ROOT_VARIABLE}"
+    )
+
+
+def path(relative: Path | str, root: Path | None = None) -> Path:
+    """Absolute path of a study file given relative to the book root."""
+    return (root or project_root()) / relative
+
+
+def sha256(file: Path | str) -> str:
+    """SHA-256 hex digest of a file, to check the raw sources against data/README.md."""
+    return hashlib.sha256(Path(file).read_bytes()).hexdigest()
+
+
+def enrich(table: pd.DataFrame, article_text: str = "", location_table: dict[str, str] | None = None) -> pd.DataFrame:
+    """Add regions, reposts and replies to a parsed comment table."""
+    out = table.join(regions.coarsen(table["location"], location_table))
+    out["duplicate_of"] = threads.find_reposts(out)
+    return out.join(threads.find_replies(out, article_text, out["duplicate_of"]))
+
+
+def comments(root: Path | None = None) -> pd.DataFrame:
+    """The study corpus: one row per comment with pseudonym, region, reposts and replies.
+
+    The ``author`` and ``location`` columns hold what the export says; they stay in memory
+    and are never shown in the book (use :func:`public` before displaying rows).
+    """
+    root = root or project_root()
+    table = corpus.parse_export(path(RAW_COMMENTS, root))
+    return enrich(table, article(root), regions.load_location_table(path(LOCATIONS, root)))
+
+
+def public(table: pd.DataFrame) -> pd.DataFrame:
+    """The columns of a comment table that may be shown to readers (no names, no towns)."""
+    return table.drop(columns=[c for c in ("author", "location") if c in table.columns])
+
+
+def article(root: Path | None = None) -> str:
+    """The article excerpt as captured."""
+    return path(RAW_ARTICLE, root or project_root()).read_text(encoding="utf-8")
+
+
+def analysable(table: pd.DataFrame) -> pd.Series:
+    """Comments that count in rates: not empty and not a repost of an earlier comment."""
+    return ~table["is_empty"] & table["duplicate_of"].isna()
+
+
+def disclosures(root: Path | None = None) -> pd.DataFrame:
+    """Comments in which someone discloses their own abuse or attraction: paraphrase, never quote."""
+    return pd.read_csv(path(DISCLOSURES, root or project_root()))
+
+
+def reply_checks(root: Path | None = None) -> pd.DataFrame:
+    """The hand check of the reply rules (see data/README.md)."""
+    return pd.read_csv(path(REPLY_CHECKS, root or project_root()), dtype={"reply_to": "Int64"})

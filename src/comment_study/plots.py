@@ -1,0 +1,56 @@
+"""The book's few kinds of figure, drawn in the one style of :mod:`comment_study.style`."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import pandas as pd
+
+from .style import MAIN, MUTED, finish
+
+
+def sorted_bars(counts: pd.Series, title: str, xlabel: str, highlight: set[str] | None = None) -> plt.Figure:
+    """Horizontal bars sorted from largest (top) to smallest, each labelled with its value."""
+    counts = counts.sort_values()
+    fig, ax = plt.subplots(figsize=(7.5, max(2.2, 0.32 * len(counts) + 1.0)))
+    colours = [MAIN if (highlight is None or k in highlight) else MUTED for k in counts.index]
+    bars = ax.barh([str(k) for k in counts.index], counts.to_numpy(), color=colours)
+    ax.bar_label(bars, padding=3, fontsize=9)
+    ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    ax.margins(x=0.08)
+    return finish(fig)
+
+
+def histogram(values: pd.Series, title: str, xlabel: str, bins: int = 30, marker: float | None = None,
+              marker_label: str = "") -> plt.Figure:
+    """A histogram of counts, with an optional vertical line (a median, say)."""
+    fig, ax = plt.subplots()
+    ax.hist(values.to_numpy(), bins=bins, color=MAIN, edgecolor="white")
+    if marker is not None:
+        ax.axvline(marker, color="black", linestyle="--", linewidth=1.2)
+        ax.annotate(marker_label, (marker, ax.get_ylim()[1] * 0.92), xytext=(6, 0),
+                    textcoords="offset points", fontsize=9)
+    ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("Number of comments")
+    ax.grid(axis="y", color="#dddddd")
+    ax.grid(axis="x", visible=False)
+    return finish(fig)
+
+
+def count_bars(counts: pd.Series, title: str, xlabel: str, ylabel: str) -> plt.Figure:
+    """Vertical bars for a small integer-valued distribution (e.g. comments per commenter)."""
+    fig, ax = plt.subplots()
+    bars = ax.bar(counts.index.astype(str), counts.to_numpy(), color=MAIN)
+    ax.bar_label(bars, padding=2, fontsize=9)
+    ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.grid(axis="y", color="#dddddd")
+    ax.grid(axis="x", visible=False)
+    ax.set_yscale("linear")
+    ax.margins(y=0.12)
+    return finish(fig)
+
+
+__all__ = ["sorted_bars", "histogram", "count_bars"]

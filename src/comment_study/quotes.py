@@ -1,0 +1,86 @@
+"""Show comment text to readers safely: escaped, names redacted, disclosures paraphrased.
+
+Comment text is data, never markup: a comment holding ``<script>``, Markdown, MyST
+roles or ``$`` signs must show literally. Quotes are rendered as escaped HTML inside an
+element that MathJax is told to skip.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .privacy import NamePattern, identifying_names, redact
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A comment shown to readers, cited by id, pseudonym and region."""
+
+    comment_id: int
+    author_id: str
+    region: str
+    text: str
+    note: str = ""
+
+    def citation(self) -> str:
+        return f"Comment {self.comment_id} · {self.author_id} · {self.region}"
+
+    def _repr_html_(self) -> str:
+        note = f'<p class="quote-note">{html.escape(self.note)}</p>' if self.note else ""
+        return (
+            '<blockquote class="comment-quote tex2jax_ignore mathjax_ignore">'
+            f"<p>{html.escape(self.text)}</p>"
+            f'<p class="attribution">— {html.escape(self.citation())}</p>{note}</blockquote>'
+        )
+
+    def __repr__(self) -> str:
+        return f"{self.citation()}: {self.text}"
+
+
+def name_patterns(table: pd.DataFrame) -> list[NamePattern]:
+    """The identifying display names of a comment table (see :mod:`comment_study.privacy`)."""
+    return identifying_names(table["author"].unique())
+
+
+class QuotingRuleError(ValueError):
+    """Raised when the book asks to quote a comment that must only be paraphrased."""
+
+
+def quote(
+    table: pd.DataFrame,
+    comment_id: int,
+    max_words: int | None = None,
+    protected: set[int] | frozenset[int] = frozenset(),
+) -> Quote:
+    """A comment's text, names redacted, optionally shortened to ``max_words`` words.
+
+    ``protected`` holds the ids of comments that disclose the commenter's own abuse or
+    sexual attraction to children; quoting one is refused, so a chapter must paraphrase.
+    """
+    if comment_id in protected:
+        raise QuotingRuleError(f"comment {comment_id} discloses abuse or attraction: paraphrase it, never quote it")
+    row = table.loc[table["comment_id"] == comment_id]
+    if row.empty:
+        raise KeyError(f"no comment with id {comment_id}")
+    row = row.iloc[0]
+    text = redact(row["text"], name_patterns(table))
+    words = text.split()
+    if max_words is not None and len(words) > max_words:
+        text = " ".join(words[:max_words]) + " […]"
+    return Quote(int(row["comment_id"]), row["author_id"], row["region"], text)
+
+
+class QuoteList:
+    """Several quotes shown together."""
+
+    def __init__(self, quotes: list[Quote]):
+        self.quotes = quotes
+
+    def _repr_html_(self) -> str:
+        return "".join(q._repr_html_() for q in self.quotes)
+
+    def __repr__(self) -> str:
+        return "\n\n".join(repr(q) for q in self.quotes)

@@ -1,0 +1,82 @@
+"""A Sphinx extension that keeps cached notebook outputs fresh when data or code change.
+
+jupyter-cache keys a notebook on its code cells only: edit ``data/coding/primary.csv``
+or a function in this package and the cached outputs would be reused, stale. This
+extension fingerprints every file under ``data/`` and every source file of this package.
+When the fingerprint differs from the one stored with the cache, it empties the cache
+and marks every notebook page as outdated, so the next build re-executes them. The new
+fingerprint is stored only after a successful build.
+
+It also exports ``COMMENT_STUDY_ROOT`` so that kernels find the book's data wherever
+they run (the tests build temporary copies of the book).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from pathlib import Path
+
+from sphinx.application import Sphinx
+from sphinx.util import logging
+
+from .data import ROOT_VARIABLE
+
+logger = logging.getLogger(__name__)
+FINGERPRINT = "inputs.sha256"
+PACKAGE = Path(__file__).resolve().parent
+
+
+def input_files(srcdir: Path) -> list[Path]:
+    """The files whose change must re-execute the notebooks: data and package source."""
+    data = [p for p in (srcdir / "data").rglob("*") if p.is_file()]
+    code = [p for p in PACKAGE.rglob("*.py") if "__pycache__" not in p.parts]
+    return sorted(data) + sorted(code)
+
+
+def fingerprint(srcdir: Path) -> str:
+    """A digest of the names and contents of every input file."""
+    digest = hashlib.sha256()
+    for file in input_files(srcdir):
+        name = file.relative_to(srcdir) if file.is_relative_to(srcdir) else file.relative_to(PACKAGE.parent)
+        digest.update(str(name).encode() + b"\0" + hashlib.sha256(file.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def _cache_dir(app: Sphinx) -> Path:
+    return Path(app.srcdir, app.config.nb_execution_cache_path or "_build/.jupyter_cache")
+
+
+def _check_inputs(app: Sphinx, config) -> None:
+    os.environ[ROOT_VARIABLE] = str(Path(app.srcdir).resolve())
+    current = fingerprint(Path(app.srcdir))
+    app.comment_study_fingerprint = current  # type: ignore[attr-defined]
+    cache = _cache_dir(app)
+    stored = cache / FINGERPRINT
+    previous = stored.read_text().strip() if stored.is_file() else None
+    app.comment_study_stale = previous != current  # type: ignore[attr-defined]
+    if app.comment_study_stale and cache.exists():  # type: ignore[attr-defined]
+        logger.info("[comment_study] data or package code changed: clearing the execution cache")
+        shutil.rmtree(cache)
+
+
+def _outdated(app: Sphinx, env, added, changed, removed) -> list[str]:
+    if not getattr(app, "comment_study_stale", False):
+        return []
+    return sorted(d for d in env.found_docs if d not in added and d not in removed)
+
+
+def _store(app: Sphinx, exception: Exception | None) -> None:
+    if exception is not None or getattr(app, "statuscode", 0):
+        return
+    cache = _cache_dir(app)
+    if cache.is_dir():
+        (cache / FINGERPRINT).write_text(app.comment_study_fingerprint + "\n")  # type: ignore[attr-defined]
+
+
+def setup(app: Sphinx) -> dict:
+    app.connect("config-inited", _check_inputs)
+    app.connect("env-get-outdated", _outdated)
+    app.connect("build-finished", _store)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
