@@ -19,8 +19,8 @@ import pandas as pd
 HEADER = re.compile(r"^(?P<name>[^()%?:;\"\n]{1,60}) \((?P<location>[^()\n]{1,60})\)$")
 """A possible header: ``Name (Location)``. Display names have no ``% ? : ; "``."""
 
-HEADER_SHAPE = re.compile(r"^[^()\n]+ \([^()\n]+\)$")
-"""The loose shape ``text (text)`` that headers share with some comment texts."""
+HEADER_SHAPE = re.compile(r"^[^()\n]{1,60} \([^()\n]{1,60}\)$")
+"""The shape ``text (text)``, of header length, that a short comment text can share with headers."""
 
 FIRST_LINE = re.compile(r"^(?P<date>.+?) · (?P<count>\d+) comments?$")
 
@@ -85,7 +85,7 @@ def is_header(line: str) -> bool:
 
 
 def has_header_shape(line: str) -> bool:
-    """Whether a line has the loose shape ``text (text)``, whatever its characters."""
+    """Whether a line could pass for a header by shape and length, whatever its characters."""
     return HEADER_SHAPE.match(line) is not None
 
 

@@ -170,3 +170,35 @@ def find_replies(
         if target is not None:
             reply_to.loc[row.Index], basis.loc[row.Index] = target, how
     return pd.DataFrame({"reply_to": reply_to, "reply_basis": basis})
+
+
+@dataclass(frozen=True)
+class ReplyCheck:
+    """How the reply rules fare against a hand check (see data/reply_checks.csv)."""
+
+    n_checked: int      # detected replies that were read by hand
+    n_correct: int      # ... whose target the reader judged right
+    n_random: int       # comments in the random sample of undetected comments
+    n_missed: int       # ... that were replies after all (or replies with an unclear target)
+    n_undetected: int   # non-empty comments the rules did not flag, in the whole corpus
+
+    @property
+    def precision(self) -> float:
+        """Share of detected replies with the right target (NaN when nothing was checked)."""
+        return self.n_correct / self.n_checked if self.n_checked else float("nan")
+
+    @property
+    def estimated_missed(self) -> float:
+        """Replies the rules probably missed in the corpus, scaled up from the random sample."""
+        return self.n_missed / self.n_random * self.n_undetected if self.n_random else float("nan")
+
+
+def evaluate_replies(comments: pd.DataFrame, checks: pd.DataFrame) -> ReplyCheck:
+    """Compare the rules' ``reply_to`` with the hand check: precision, and misses in a random sample."""
+    detected = checks[checks["sample"] == "detected"].merge(
+        comments[["comment_id", "reply_to"]], on="comment_id", suffixes=("_hand", "_rule"))
+    correct = (detected["reply_to_hand"] == detected["reply_to_rule"]).fillna(False).astype(bool)
+    random = checks[checks["sample"] == "random"]
+    undetected = int((comments["reply_to"].isna() & ~comments["is_empty"]).sum())
+    return ReplyCheck(len(detected), int(correct.sum()), len(random),
+                      int((random["is_reply"] != "no").sum()), undetected)

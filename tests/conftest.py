@@ -1,0 +1,75 @@
+"""Shared fixtures: the real corpus, and strict builds of the book in temporary copies."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+JUPYTER_BOOK = Path(sys.executable).with_name("jupyter-book")
+IGNORED = shutil.ignore_patterns(".venv", "_build", ".git", ".pytest_cache", ".hypothesis", "__pycache__", "*.egg-info")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _study_root():
+    """Unit tests read the real data through the package, from the repository root."""
+    os.environ["COMMENT_STUDY_ROOT"] = str(ROOT)
+    yield
+
+
+@pytest.fixture(scope="session")
+def comments():
+    from comment_study import data
+
+    return data.comments(ROOT)
+
+
+def copy_book(destination: Path) -> Path:
+    """Copy the book's sources (not the venv, build or git folders) into ``destination``."""
+    shutil.copytree(ROOT, destination, ignore=IGNORED)
+    return destination
+
+
+def set_execution(book: Path, mode: str) -> None:
+    """Set the execution mode (``force`` or ``cache``) in a copied book's _config.yml."""
+    config_path = book / "_config.yml"
+    config = yaml.safe_load(config_path.read_text())
+    config["execute"]["execute_notebooks"] = mode
+    config_path.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True))
+
+
+def build(book: Path) -> subprocess.CompletedProcess:
+    """Build a book strictly (warnings are errors); fail the test with the log if it fails."""
+    env = {k: v for k, v in os.environ.items() if k != "COMMENT_STUDY_ROOT"}
+    result = subprocess.run(
+        [str(JUPYTER_BOOK), "build", str(book), "-W", "-n", "--keep-going"],
+        capture_output=True, text=True, env=env, cwd=book,
+    )
+    if result.returncode != 0:
+        pytest.fail(f"book build failed in {book}:\n{result.stdout[-6000:]}\n{result.stderr[-6000:]}")
+    return result
+
+
+def toc_pages(book: Path) -> list[str]:
+    """Every page the table of contents lists, as paths without suffix."""
+    toc = yaml.safe_load((book / "_toc.yml").read_text())
+    pages = [toc["root"]]
+    for part in toc.get("parts", []):
+        pages += [chapter["file"] for chapter in part["chapters"]]
+    return pages
+
+
+@pytest.fixture(scope="session")
+def built_book(tmp_path_factory) -> Path:
+    """The whole book, copied and built from clean with execution forced."""
+    book = copy_book(tmp_path_factory.mktemp("book") / "book")
+    set_execution(book, "force")
+    build(book)
+    return book

@@ -1,0 +1,207 @@
+"""The book as a reader receives it: a strict build, checked page by page.
+
+These tests build temporary copies of the book (slow: marked ``build``).
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from comment_study import data, privacy, quotes
+from conftest import FIXTURES, ROOT, build, copy_book, set_execution, toc_pages
+
+pytestmark = pytest.mark.build
+
+GLUE_ROLE = re.compile(r"\{glue:text\}`([^`:]+)(?::([^`]*))?`")
+
+
+def html_pages(book: Path) -> list[Path]:
+    return sorted((book / "_build" / "html").rglob("*.html"))
+
+
+def page(book: Path, name: str) -> BeautifulSoup:
+    return BeautifulSoup((book / "_build/html" / f"{name}.html").read_text(encoding="utf-8"), "html.parser")
+
+
+def glue_values(book: Path, name: str) -> dict:
+    """The values a page's cells glued, as myst-nb recorded them during the build."""
+    recorded = json.loads((book / "_build/jupyter_execute" / f"{name}.glue.json").read_text())
+    return {key: python_value(output["data"]["text/plain"]) for key, output in recorded.items()}
+
+
+def python_value(text: str) -> object:
+    """A glued value back from its repr (``nan`` is the one float repr that is not a literal)."""
+    return float(text) if text == "nan" else ast.literal_eval(text)
+
+
+def test_every_toc_page_is_built(built_book):
+    for name in toc_pages(built_book):
+        assert (built_book / "_build/html" / f"{name}.html").is_file(), name
+
+
+def test_no_error_output_or_traceback_reaches_a_page(built_book):
+    for path in html_pages(built_book):
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        text = soup.get_text()
+        assert "Traceback" not in text, path
+        assert not soup.select(".output.stderr, .output.error, .output.traceback"), path
+
+
+def test_every_figure_has_alt_text(built_book):
+    images = 0
+    for path in html_pages(built_book):
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        for img in soup.select("main img, article img"):
+            images += 1
+            assert len(img.get("alt", "").strip()) > 20, f"{path.name}: {img}"
+    assert images >= 3
+
+
+def test_every_figure_is_numbered_and_captioned(built_book):
+    soup = page(built_book, "chapters/corpus")
+    figures = soup.select("figure")
+    assert len(figures) >= 3
+    assert all(f.select_one(".caption-number") and f.select_one("figcaption") for f in figures)
+
+
+def test_glued_text_in_the_html_equals_the_values_the_cells_computed(built_book):
+    for name in toc_pages(built_book):
+        source = (built_book / f"{name}.md").read_text(encoding="utf-8")
+        roles = GLUE_ROLE.findall(source)
+        if not roles:
+            continue
+        values = glue_values(built_book, name)
+        spans = [s.get_text() for s in page(built_book, name).select("span.pasted-text")]
+        expected = [format(values[key], spec or "") for key, spec in roles]
+        assert spans == expected, name
+
+
+def test_glued_corpus_numbers_equal_an_independent_recount(built_book):
+    values = glue_values(built_book, "chapters/corpus")
+    lines = (ROOT / data.RAW_COMMENTS).read_text(encoding="utf-8").splitlines()
+    declared = int(re.search(r"(\d+) comments", lines[0]).group(1))
+    assert values["declared"] == declared == values["n_comments"]
+    assert values["n_lines"] == len(lines)
+    # each header line starts a comment; a comment without a text line is one line short
+    assert values["n_empty"] == 2 * declared + 1 - len(lines)
+    table = data.comments(ROOT)
+    assert values["n_commenters"] == len(set(zip(table["author"], table["location"])))
+    assert values["n_reposts"] == len(__import__("pandas").read_csv(ROOT / "data/repost_checks.csv"))
+
+
+def test_no_display_name_reaches_any_page(built_book):
+    table = data.comments(ROOT)
+    patterns = privacy.identifying_names(table["author"].unique())
+    files = html_pages(built_book) + [built_book / "_build/html/searchindex.js"]
+    hits = {}
+    for path in files:
+        text = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser").get_text(" ")
+        found = privacy.find_names(text, patterns)
+        if found:
+            hits[path.name] = found
+    assert hits == {}
+
+
+def test_no_precise_location_reaches_any_page(built_book):
+    table = data.comments(ROOT)
+    precise = {loc for loc, region in zip(table["location"], table["region"]) if loc != region and len(loc) > 6}
+    precise -= {"New York", "California", "United Kingdom"}  # coarse already
+    for path in html_pages(built_book):
+        text = path.read_text(encoding="utf-8")
+        leaked = [loc for loc in precise if re.search(rf"(?<!\w){re.escape(loc)}(?!\w)", text)]
+        assert leaked == [], path.name
+
+
+def test_no_disclosure_is_quoted_verbatim(built_book):
+    table = data.comments(ROOT).set_index("comment_id")
+    protected = data.disclosures(ROOT)["comment_id"]
+    runs = set()
+    for cid in protected:
+        words = re.findall(r"\w+", table.loc[cid, "text"].lower())
+        runs |= {" ".join(words[i:i + 8]) for i in range(len(words) - 7)}
+    for path in html_pages(built_book):
+        words = re.findall(r"\w+", BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser").get_text(" ").lower())
+        page_runs = {" ".join(words[i:i + 8]) for i in range(len(words) - 7)}
+        assert not (page_runs & runs), path.name
+
+
+def test_no_memory_addresses_in_any_page(built_book):
+    for path in html_pages(built_book):
+        assert not re.search(r"0x[0-9a-f]{8,}", path.read_text(encoding="utf-8")), path.name
+
+
+def test_two_clean_builds_give_the_same_values_and_figures(built_book, tmp_path):
+    second = copy_book(tmp_path / "again")
+    set_execution(second, "force")
+    build(second)
+    for name in toc_pages(built_book):
+        if (built_book / "_build/jupyter_execute" / f"{name}.glue.json").exists():
+            assert glue_values(built_book, name) == glue_values(second, name), name
+    images = lambda book: {p.name: p.read_bytes() for p in (book / "_build/html/_images").iterdir()}
+    assert images(built_book) == images(second)
+
+
+# --- a small book over a fixture corpus: escaping, and the cache ------------------------------
+
+@pytest.fixture(scope="module")
+def fixture_book(tmp_path_factory) -> Path:
+    """The book, built with its cache, over a seven-comment export full of markup and traps."""
+    book = copy_book(tmp_path_factory.mktemp("fixture") / "book")
+    raw = book / data.RAW_COMMENTS
+    raw.chmod(0o644)
+    shutil.copyfile(FIXTURES / "nasty-export.txt", raw)
+    for name in ("reply_checks.csv", "repost_checks.csv", "disclosures.csv"):
+        path = book / "data" / name
+        path.write_text(path.read_text().splitlines()[0] + "\n")
+    (book / "data/locations.csv").write_text("location,region,basis\nCleveland,Ohio,city in Ohio\n")
+    (book / "_toc.yml").write_text(
+        "format: jb-book\nroot: intro\nparts:\n  - caption: The study\n    numbered: true\n"
+        "    chapters:\n      - file: chapters/article\n      - file: chapters/corpus\n      - file: chapters/references\n"
+    )
+    set_execution(book, "cache")
+    build(book)
+    return book
+
+
+def test_comment_text_renders_literally_and_does_nothing(fixture_book):
+    html = (fixture_book / "_build/html/chapters/corpus.html").read_text(encoding="utf-8")
+    soup = BeautifulSoup(html, "html.parser")
+    shown = soup.select("blockquote.comment-quote")
+    assert len(shown) == 2
+    text = " ".join(q.get_text() for q in shown)
+    for literal in ['<script>document.title="x"</script>', "<b>bold</b>", "**b**", "`t`",
+                    "{glue:text}`n_comments`", "| col |", "# Heading", "$1 and $2", "😀"]:
+        assert literal in text, literal
+    for quote in shown:
+        assert not quote.select("script, b, strong, code, h1, table, .math")
+        assert "tex2jax_ignore" in quote["class"]
+
+
+def test_fixture_book_keeps_names_out(fixture_book):
+    names = ["Ann Example", "Bob Sample", "Carl Tester", "Dana Fixture", "Eve Probe", "Gil Probe"]
+    for path in html_pages(fixture_book):
+        text = path.read_text(encoding="utf-8")
+        assert not [n for n in names if n in text], path.name
+
+
+def test_changed_data_file_shows_on_the_next_cached_build(fixture_book):
+    before = glue_values(fixture_book, "chapters/corpus")["n_comments"]
+    raw = fixture_book / data.RAW_COMMENTS
+    content = raw.read_text(encoding="utf-8").replace("· 7 comments", "· 8 comments")
+    raw.write_text(content.rstrip("\n") + "\nFay Extra (Iowa)\nOne more comment.\n", encoding="utf-8")
+    build(fixture_book)  # cache mode: the code cells did not change, the data did
+    assert glue_values(fixture_book, "chapters/corpus")["n_comments"] == before + 1
+    spans = [s.get_text() for s in page(fixture_book, "chapters/corpus").select("span.pasted-text")]
+    assert str(before + 1) in spans
+
+
+def test_unchanged_book_rebuild_reuses_the_cache(fixture_book):
+    result = build(fixture_book)
+    assert "Executing notebook" not in result.stdout + result.stderr
