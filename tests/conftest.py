@@ -50,7 +50,7 @@ def build(book: Path) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k != "COMMENT_STUDY_ROOT"}
     result = subprocess.run(
         [str(JUPYTER_BOOK), "build", str(book), "-W", "-n", "--keep-going"],
-        capture_output=True, text=True, env=env, cwd=book,
+        capture_output=True, text=True, env=env, cwd=book.parent,  # not the book: paths must not depend on it
     )
     if result.returncode != 0:
         pytest.fail(f"book build failed in {book}:\n{result.stdout[-6000:]}\n{result.stderr[-6000:]}")

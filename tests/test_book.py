@@ -202,6 +202,11 @@ def test_changed_data_file_shows_on_the_next_cached_build(fixture_book):
     assert str(before + 1) in spans
 
 
+def test_execution_cache_lives_in_the_books_own_build_folder(fixture_book):
+    assert (fixture_book / "_build/.jupyter_cache").is_dir()
+    assert not (fixture_book.parent / "_build").exists()
+
+
 def test_unchanged_book_rebuild_reuses_the_cache(fixture_book):
     result = build(fixture_book)
     assert "Executing notebook" not in result.stdout + result.stderr
