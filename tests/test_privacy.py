@@ -54,3 +54,12 @@ def test_quote_redacts_names_inside_the_text(comments):
     q = quotes.quote(comments, int(address["comment_id"]))
     assert privacy.REDACTED in q.text
     assert not privacy.find_names(q.text, quotes.name_patterns(comments))
+
+
+def test_quote_refuses_listed_disclosures_by_default(comments):
+    from comment_study import data
+    from conftest import ROOT
+
+    listed = int(data.disclosures(ROOT)["comment_id"].iloc[0])
+    with pytest.raises(quotes.QuotingRuleError):
+        quotes.quote(comments, listed)

@@ -49,17 +49,27 @@ class QuotingRuleError(ValueError):
     """Raised when the book asks to quote a comment that must only be paraphrased."""
 
 
+def protected_ids() -> frozenset[int]:
+    """Ids of comments that disclose the commenter's own abuse or attraction (data/disclosures.csv)."""
+    from . import data
+
+    return frozenset(int(i) for i in data.disclosures()["comment_id"])
+
+
 def quote(
     table: pd.DataFrame,
     comment_id: int,
     max_words: int | None = None,
-    protected: set[int] | frozenset[int] = frozenset(),
+    protected: set[int] | frozenset[int] | None = None,
 ) -> Quote:
     """A comment's text, names redacted, optionally shortened to ``max_words`` words.
 
     ``protected`` holds the ids of comments that disclose the commenter's own abuse or
-    sexual attraction to children; quoting one is refused, so a chapter must paraphrase.
+    sexual attraction to children (by default, those in ``data/disclosures.csv``);
+    quoting one is refused, so a chapter must paraphrase it.
     """
+    if protected is None:
+        protected = protected_ids()
     if comment_id in protected:
         raise QuotingRuleError(f"comment {comment_id} discloses abuse or attraction: paraphrase it, never quote it")
     row = table.loc[table["comment_id"] == comment_id]

@@ -188,6 +188,11 @@ class ReplyCheck:
         return self.n_correct / self.n_checked if self.n_checked else float("nan")
 
     @property
+    def estimated_recall(self) -> float:
+        """Share of all replies the rules find: detected / (detected + estimated missed)."""
+        return self.n_checked / (self.n_checked + self.estimated_missed) if self.n_checked else float("nan")
+
+    @property
     def estimated_missed(self) -> float:
         """Replies the rules probably missed in the corpus, scaled up from the random sample."""
         return self.n_missed / self.n_random * self.n_undetected if self.n_random else float("nan")
