@@ -1,0 +1,112 @@
+"""The codebook: load ``data/codebook.yml``, check it against its schema, and render it.
+
+Validation errors name the file and the code, so a typo in the codebook stops the build
+with a message a researcher can act on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+CODE_FIELDS = {"id", "label", "category", "origin", "definition", "include", "exclude", "examples", "memo"}
+REQUIRED = ("id", "label", "category", "origin", "definition", "include", "exclude", "examples")
+ORIGINS = {"a priori", "inductive"}
+TONES = ("negative", "mixed_or_neutral", "positive")
+
+
+class CodebookError(ValueError):
+    """A codebook that does not meet the schema; the message names the file and the code."""
+
+
+@dataclass(frozen=True)
+class Code:
+    """One code of the codebook."""
+
+    id: str
+    label: str
+    category: str
+    origin: str
+    definition: str
+    include: str
+    exclude: str
+    examples: tuple[int, ...]
+    memo: str = ""
+
+
+@dataclass(frozen=True)
+class Codebook:
+    """The codes in their order, their categories, and the tone scale."""
+
+    codes: tuple[Code, ...]
+    categories: tuple[str, ...]
+    tones: dict[str, str] = field(default_factory=dict)
+    tone_definition: str = ""
+
+    @property
+    def ids(self) -> list[str]:
+        return [c.id for c in self.codes]
+
+    def by_id(self, code_id: str) -> Code:
+        return next(c for c in self.codes if c.id == code_id)
+
+    def in_category(self, category: str) -> list[Code]:
+        return [c for c in self.codes if c.category == category]
+
+
+def load(path: Path | str, comment_ids: set[int] | None = None) -> Codebook:
+    """Read and validate a codebook; ``comment_ids`` lets examples be checked against the corpus."""
+    raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    if not isinstance(raw, dict) or "codes" not in raw:
+        raise CodebookError(f"{path}: needs a top-level 'codes' list")
+    categories = tuple(raw.get("categories", []))
+    codes, seen = [], set()
+    for position, entry in enumerate(raw["codes"], start=1):
+        where = f"{path}: code {entry.get('id', f'#{position}')!r}"
+        unknown = set(entry) - CODE_FIELDS
+        if unknown:
+            raise CodebookError(f"{where}: unknown field(s) {sorted(unknown)}")
+        for name in REQUIRED:
+            if name not in entry or (name != "examples" and not str(entry[name]).strip()):
+                raise CodebookError(f"{where}: missing {name}")
+        if entry["id"] in seen:
+            raise CodebookError(f"{where}: duplicate id")
+        seen.add(entry["id"])
+        if not entry["id"].isidentifier() or entry["id"] != entry["id"].lower():
+            raise CodebookError(f"{where}: id must be snake_case")
+        if entry["category"] not in categories:
+            raise CodebookError(f"{where}: category {entry['category']!r} is not one of {list(categories)}")
+        if entry["origin"] not in ORIGINS:
+            raise CodebookError(f"{where}: origin must be one of {sorted(ORIGINS)}")
+        if entry["origin"] == "inductive" and not str(entry.get("memo", "")).strip():
+            raise CodebookError(f"{where}: an inductive code needs a memo saying why it was added")
+        examples = entry["examples"]
+        if not isinstance(examples, list) or not all(isinstance(e, int) for e in examples):
+            raise CodebookError(f"{where}: examples must be a list of comment ids")
+        if comment_ids is not None:
+            missing = [e for e in examples if e not in comment_ids]
+            if missing:
+                raise CodebookError(f"{where}: example comment(s) {missing} do not exist")
+        codes.append(Code(**{**entry, "examples": tuple(examples)}))
+    tone = raw.get("tone", {})
+    values = tone.get("values", {})
+    if tuple(values) != TONES:
+        raise CodebookError(f"{path}: tone values must be {list(TONES)}")
+    return Codebook(tuple(codes), categories, dict(values), tone.get("definition", ""))
+
+
+def as_text(book: Codebook) -> str:
+    """The codebook as plain text, for a coder working outside the book."""
+    out = []
+    for category in book.categories:
+        out.append(f"== {category} ==")
+        for code in book.in_category(category):
+            out += [f"\n[{code.id}] {code.label}", f"Definition: {code.definition}",
+                    f"Apply when: {code.include}", f"Do not apply when: {code.exclude}"]
+        out.append("")
+    out.append("== Tone (one per comment) ==")
+    out.append(book.tone_definition)
+    out += [f"- {name}: {text}" for name, text in book.tones.items()]
+    return "\n".join(out)
