@@ -117,3 +117,27 @@ def test_reliability_sample_is_seeded_and_large_enough(comments):
     non_empty = (~comments["is_empty"]).sum()
     assert len(first) >= 0.25 * non_empty and len(set(first)) == len(first)
     assert not set(first) & set(comments.loc[comments["is_empty"], "comment_id"])
+
+
+def test_secondary_sheet_validates_and_covers_exactly_the_seeded_sample(book, comments):
+    secondary = coding.load_sheet(ROOT / "data/coding/secondary.csv", book, comments, complete=False)
+    assert secondary["comment_id"].tolist() == coding.reliability_sample(comments)
+
+
+def test_rounds_change_only_the_codes_they_recode(comments):
+    rounds = coding.load_rounds(ROOT, comments)
+    assert len(rounds) >= 2
+    for before, after in zip(rounds, rounds[1:]):
+        recoded = set(after["recoded"])
+        for sheet in ("primary_sheet", "secondary_sheet"):
+            kept = [c for c in before["book"].ids if c not in recoded] + ["tone"]
+            a = before[sheet].set_index("comment_id")[kept]
+            b = after[sheet].set_index("comment_id")[kept]
+            pd.testing.assert_frame_equal(a, b)
+
+
+def test_round_two_secondary_file_is_what_the_final_sheet_holds(comments, book):
+    round_file = pd.read_csv(ROOT / "data/coding/round2/secondary-blame_parents.csv")
+    final = coding.load_sheet(ROOT / "data/coding/secondary.csv", book, comments, complete=False)
+    merged = final.merge(round_file, on="comment_id", suffixes=("", "_round2"))
+    assert len(merged) == len(final) and (merged["blame_parents"] == merged["blame_parents_round2"]).all()

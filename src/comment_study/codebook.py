@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-CODE_FIELDS = {"id", "label", "category", "origin", "definition", "include", "exclude", "examples", "memo"}
+CODE_FIELDS = {"id", "label", "category", "origin", "definition", "include", "exclude", "examples", "memo", "revised"}
 REQUIRED = ("id", "label", "category", "origin", "definition", "include", "exclude", "examples")
 ORIGINS = {"a priori", "inductive"}
 TONES = ("negative", "mixed_or_neutral", "positive")
@@ -34,6 +34,7 @@ class Code:
     exclude: str
     examples: tuple[int, ...]
     memo: str = ""
+    revised: str = ""
 
 
 @dataclass(frozen=True)
@@ -110,3 +111,31 @@ def as_text(book: Codebook) -> str:
     out.append(book.tone_definition)
     out += [f"- {name}: {text}" for name, text in book.tones.items()]
     return "\n".join(out)
+
+
+def to_html(book: Codebook, counts: dict[str, int], total: int, examples: dict[str, str]) -> str:
+    """The codebook as HTML cards, one per code, grouped by category.
+
+    ``counts`` gives how many comments carry each code (out of ``total``); ``examples``
+    maps a code id to already-rendered, escaped HTML of its example comments.
+    """
+    import html
+
+    parts = []
+    for category in book.categories:
+        parts.append(f'<h3 class="codebook-category">{html.escape(category)}</h3>')
+        for code in book.in_category(category):
+            share = counts.get(code.id, 0) / total if total else float("nan")
+            memo = (f'<p><strong>Why it was added.</strong> {html.escape(code.memo)}</p>'
+                    if code.memo else "")
+            parts.append(
+                f'<div class="codebook-code" id="code-{code.id}">'
+                f'<p class="codebook-head"><code>{code.id}</code> <strong>{html.escape(code.label)}</strong>'
+                f' <span class="codebook-origin">({html.escape(code.origin)})</span>'
+                f' · {counts.get(code.id, 0)} of {total} comments ({share:.0%})</p>'
+                f"<p><strong>Definition.</strong> {html.escape(code.definition)}</p>"
+                f"<p><strong>Apply when.</strong> {html.escape(code.include)}</p>"
+                f"<p><strong>Do not apply when.</strong> {html.escape(code.exclude)}</p>"
+                f"{memo}{examples.get(code.id, '')}</div>"
+            )
+    return '<div class="codebook tex2jax_ignore mathjax_ignore">' + "".join(parts) + "</div>"

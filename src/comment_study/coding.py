@@ -71,3 +71,21 @@ def coded(sheet: pd.DataFrame, comments: pd.DataFrame) -> pd.DataFrame:
 
     table = comments.merge(sheet, on="comment_id", how="inner", validate="one_to_one")
     return table[analysable(table)].reset_index(drop=True)
+
+
+def load_rounds(root: Path, comments: pd.DataFrame) -> list[dict]:
+    """Each coding round (data/coding/rounds.yml) with its primary and secondary sheets loaded."""
+    import yaml
+
+    from . import codebook as codebook_module
+
+    spec = yaml.safe_load((root / "data/coding/rounds.yml").read_text(encoding="utf-8"))
+    rounds = []
+    for entry in spec["rounds"]:
+        book = codebook_module.load(root / entry["codebook"], set(comments["comment_id"]))
+        rounds.append({
+            **entry, "book": book,
+            "primary_sheet": load_sheet(root / entry["primary"], book, comments, complete=True),
+            "secondary_sheet": load_sheet(root / entry["secondary"], book, comments, complete=False),
+        })
+    return rounds

@@ -54,3 +54,20 @@ def count_bars(counts: pd.Series, title: str, xlabel: str, ylabel: str) -> plt.F
 
 
 __all__ = ["sorted_bars", "histogram", "count_bars"]
+
+
+def interval_dots(estimates: pd.Series, low: pd.Series, high: pd.Series, title: str, xlabel: str,
+                  thresholds: dict[str, float] | None = None) -> plt.Figure:
+    """Dots with horizontal interval bars, one row per item, sorted by the estimate."""
+    order = estimates.sort_values().index
+    fig, ax = plt.subplots(figsize=(7.5, max(2.5, 0.3 * len(order) + 1.2)))
+    y = range(len(order))
+    ax.hlines(list(y), low[order].to_numpy(), high[order].to_numpy(), color=MUTED, linewidth=2)
+    ax.plot(estimates[order].to_numpy(), list(y), "o", color=MAIN)
+    for label, value in (thresholds or {}).items():
+        ax.axvline(value, color="black", linestyle="--", linewidth=1)
+        ax.annotate(label, (value, len(order) - 0.4), xytext=(3, 0), textcoords="offset points", fontsize=9)
+    ax.set_yticks(list(y), [str(k) for k in order])
+    ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    return finish(fig)

@@ -94,3 +94,56 @@ class QuoteList:
 
     def __repr__(self) -> str:
         return "\n\n".join(repr(q) for q in self.quotes)
+
+
+@dataclass(frozen=True)
+class Paraphrase:
+    """A comment that may not be quoted, shown as the researcher's paraphrase instead."""
+
+    comment_id: int
+    author_id: str
+    region: str
+    paraphrase: str
+
+    def _repr_html_(self) -> str:
+        return (
+            '<blockquote class="comment-paraphrase tex2jax_ignore mathjax_ignore">'
+            f"<p><em>Paraphrase:</em> {html.escape(self.paraphrase)}</p>"
+            f'<p class="attribution">— Comment {self.comment_id} · {html.escape(self.author_id)} · '
+            f"{html.escape(self.region)} (a disclosure: paraphrased, not quoted)</p></blockquote>"
+        )
+
+    def __repr__(self) -> str:
+        return f"Comment {self.comment_id} (paraphrased): {self.paraphrase}"
+
+
+def quote_or_paraphrase(table: pd.DataFrame, comment_id: int, memo: str, max_words: int | None = None) -> Quote | Paraphrase:
+    """Quote a comment, or, if it is a disclosure, show the coder's paraphrase (its memo)."""
+    if comment_id in protected_ids():
+        row = table.loc[table["comment_id"] == comment_id].iloc[0]
+        return Paraphrase(comment_id, row["author_id"], row["region"], memo)
+    return quote(table, comment_id, max_words=max_words)
+
+
+def coded_example(table: pd.DataFrame, sheet: pd.DataFrame, code_ids: list[str], comment_id: int) -> "CodedExample":
+    """A comment (quoted or paraphrased) with the codes and tone it received in ``sheet``."""
+    row = sheet.loc[sheet["comment_id"] == comment_id].iloc[0]
+    shown = quote_or_paraphrase(table, comment_id, row["memo"])
+    return CodedExample(shown, [c for c in code_ids if row[c] == 1], row["tone"])
+
+
+@dataclass(frozen=True)
+class CodedExample:
+    """What a reader of the walk-through sees: the comment, then its codes and tone."""
+
+    shown: Quote | Paraphrase
+    codes: list[str]
+    tone: str
+
+    def _repr_html_(self) -> str:
+        codes = ", ".join(f"<code>{html.escape(c)}</code>" for c in self.codes) or "none"
+        return (f"{self.shown._repr_html_()}<p class=\"coded-as\"><strong>Coded:</strong> {codes}; "
+                f"<strong>tone:</strong> {html.escape(self.tone.replace('_', ' '))}</p>")
+
+    def __repr__(self) -> str:
+        return f"{self.shown!r}\nCoded: {', '.join(self.codes) or 'none'}; tone: {self.tone}"
