@@ -102,3 +102,10 @@ def disagreements(first: pd.DataFrame, second: pd.DataFrame, column: str) -> pd.
     both = first.merge(second, on="comment_id", suffixes=("_1", "_2"), validate="one_to_one")
     differ = both[both[f"{column}_1"] != both[f"{column}_2"]]
     return differ[["comment_id", f"{column}_1", f"{column}_2", "memo_1", "memo_2"]].reset_index(drop=True)
+
+
+def round_table(round_: dict, columns: Sequence[str]) -> pd.DataFrame:
+    """Agreement for one coding round (see :func:`comment_study.coding.load_rounds`), on its sample."""
+    secondary = round_["secondary_sheet"]
+    primary = round_["primary_sheet"][round_["primary_sheet"]["comment_id"].isin(secondary["comment_id"])]
+    return agreement_table(primary, secondary, columns)
