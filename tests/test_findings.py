@@ -115,3 +115,14 @@ def test_exemplars_carry_the_code_and_are_the_plainest_cases(study):
     fewest = study.table[study.table["punitive"] == 1][study.codes].sum(axis=1).min()
     assert rows[study.codes].sum(axis=1).iloc[0] == fewest
     assert chosen == findings.exemplars(study.table, "punitive", study.codes, k=3)
+
+
+def test_show_paraphrases_disclosures_and_quotes_the_rest(study):
+    from comment_study import quotes
+
+    protected = sorted(quotes.protected_ids() & set(study.table["comment_id"]))[0]
+    quotable = int(study.table.loc[~study.table["comment_id"].isin(quotes.protected_ids()), "comment_id"].iloc[0])
+    shown = findings.show(study, [protected, quotable]).quotes
+    assert isinstance(shown[0], quotes.Paraphrase)
+    assert shown[0].paraphrase == study.table.set_index("comment_id").loc[protected, "memo"]
+    assert isinstance(shown[1], quotes.Quote)

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from . import codebook, coding, data
+from . import codebook, coding, data, quotes
 
 CONFIDENCE = 0.95
 MIN_GROUP = 20
@@ -190,3 +190,27 @@ def glue_prevalence(glue: Callable, prevalence_table: pd.DataFrame, prefix: str 
         glue(f"{prefix}{code}_count", int(row["count"]), display=False)
         for field in ("share", "low", "high"):
             glue(f"{prefix}{code}_{field}", float(row[field]), display=False)
+
+
+def strongest_pairs(table: pd.DataFrame, codes: list[str], min_count: int = MIN_CODED) -> pd.DataFrame:
+    """Pairs of codes that occur together more often than their rates predict (lift), with at least ``min_count`` comments."""
+    both = cooccurrence(table, codes)
+    n = len(table)
+    rows = []
+    for i, a in enumerate(codes):
+        for b in codes[i + 1:]:
+            count = int(both.loc[a, b])
+            if count < min_count:
+                continue
+            expected = both.loc[a, a] * both.loc[b, b] / n
+            rows.append({"pair": f"{a} + {b}", "first": a, "second": b, "together": count,
+                         "expected": expected, "lift": count / expected})
+    return pd.DataFrame(rows).sort_values(["lift", "together"], ascending=False).reset_index(drop=True)
+
+
+def show(study: Study, comment_ids: list[int], max_words: int | None = 80) -> "quotes.QuoteList":
+    """The comments, quoted (names redacted, shortened) or, for disclosures, paraphrased from their memo."""
+    memos = study.table.set_index("comment_id")["memo"]
+    return quotes.QuoteList([
+        quotes.quote_or_paraphrase(study.comments, i, memos.get(i, ""), max_words=max_words) for i in comment_ids
+    ])

@@ -99,14 +99,45 @@ def annotated_heatmap(matrix: pd.DataFrame, title: str, cbar_label: str, fmt: st
 def paired_dots(shares: pd.DataFrame, labels: tuple[str, str], title: str, xlabel: str) -> plt.Figure:
     """Two groups' shares per row (columns ``share <label>``, ``low <label>``, ``high <label>``), with intervals."""
     order = shares[f"share {labels[0]}"].sort_values().index
-    fig, ax = plt.subplots(figsize=(7.5, max(2.5, 0.38 * len(order) + 1.4)))
+    height = max(3.0, 0.38 * len(order) + 1.6)
+    fig, ax = plt.subplots(figsize=(7.5, height))
     for offset, label, colour, marker in ((0.15, labels[0], MAIN, "o"), (-0.15, labels[1], ACCENT, "s")):
         y = np.arange(len(order)) + offset
         ax.hlines(y, shares.loc[order, f"low {label}"], shares.loc[order, f"high {label}"], color=colour, linewidth=1.6)
         ax.plot(shares.loc[order, f"share {label}"], y, marker, color=colour, label=label)
     ax.set_yticks(range(len(order)), [str(k) for k in order])
-    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
-    ax.legend(loc="lower right")
+    ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.8 / (height - 1.4)), ncol=2)
+    ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    return finish(fig)
+
+
+def grouped_interval_dots(table: pd.DataFrame, title: str, xlabel: str) -> plt.Figure:
+    """Shares with intervals (columns ``share``, ``low``, ``high``, ``category``, ``label``), one block per category."""
+    categories = list(dict.fromkeys(table["category"]))
+    rows: list[tuple[str, str | None]] = []
+    for category in categories:
+        rows.append((category, None))
+        rows.extend((category, code) for code in table[table["category"] == category].sort_values("share", ascending=False).index)
+    fig, ax = plt.subplots(figsize=(7.5, 0.3 * len(rows) + 1.3))
+    ticks, labels = [], []
+    for position, (category, code) in enumerate(rows):
+        y = len(rows) - 1 - position
+        ticks.append(y)
+        if code is None:
+            labels.append(category.upper())
+            continue
+        row = table.loc[code]
+        ax.hlines(y, row["low"], row["high"], color=MUTED, linewidth=2)
+        ax.plot(row["share"], y, "o", color=MAIN)
+        labels.append(f"{row['label']} ({code})")
+    ax.set_yticks(ticks, labels, fontsize=9)
+    for tick, (_, code) in zip(ax.get_yticklabels(), rows):
+        tick.set_fontweight("bold" if code is None else "normal")
+    ax.set_ylim(-0.7, len(rows) - 0.3)
+    ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    ax.set_xlim(left=0)
     ax.set_title(title)
     ax.set_xlabel(xlabel)
     return finish(fig)
