@@ -155,6 +155,17 @@ def test_two_clean_builds_give_the_same_values_and_figures(built_book, tmp_path)
     assert images(built_book) == images(second)
 
 
+def test_codebook_chapter_links_the_refi_qda_files_built_from_the_data(built_book):
+    from comment_study import refi
+
+    links = {a.get_text(strip=True): a["href"] for a in page(built_book, "chapters/codebook").select("a.download")}
+    study = refi.load_study(built_book)
+    expected = {"codebook.qdc": refi.codebook_xml(study.book), "comment-study.qdpx": refi.qdpx_bytes(study)}
+    assert set(links) == set(expected)
+    for name, href in links.items():
+        assert (built_book / "_build/html/chapters" / href).resolve().read_bytes() == expected[name], name
+
+
 # --- a small book over a fixture corpus: escaping, and the cache ------------------------------
 
 @pytest.fixture(scope="module")

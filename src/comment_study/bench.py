@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .data import project_root
 
-IGNORED = shutil.ignore_patterns(".venv", "_build", ".git", ".pytest_cache", ".hypothesis", "__pycache__", "*.egg-info")
+IGNORED = shutil.ignore_patterns(".venv", "_build", "downloads", ".git", ".pytest_cache", ".hypothesis", "__pycache__", "*.egg-info")
 
 
 def timed_build(book: Path) -> float:

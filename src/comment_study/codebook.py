@@ -59,7 +59,12 @@ class Codebook:
 
 def load(path: Path | str, comment_ids: set[int] | None = None) -> Codebook:
     """Read and validate a codebook; ``comment_ids`` lets examples be checked against the corpus."""
-    raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    try:
+        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f"{path}, line {mark.line + 1}" if mark is not None else f"{path}"
+        raise CodebookError(f"{where}: not valid YAML ({getattr(err, 'problem', None) or err})") from None
     if not isinstance(raw, dict) or "codes" not in raw:
         raise CodebookError(f"{path}: needs a top-level 'codes' list")
     categories = tuple(raw.get("categories", []))
