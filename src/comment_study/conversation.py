@@ -70,7 +70,8 @@ def rule_agreement(comments: pd.DataFrame, links: pd.DataFrame) -> pd.DataFrame:
     """Each rule-detected reply beside the reader's link: ``same`` target, ``other`` target, or ``none`` recorded."""
     rules = comments.loc[comments["reply_to"].notna(), ["comment_id", "reply_to", "reply_basis"]]
     merged = rules.merge(links[["comment_id", "reply_to"]], on="comment_id", how="left", suffixes=("_rule", "_read"))
-    same = (merged["reply_to_read"] == merged["reply_to_rule"].astype("float")).to_numpy(dtype=bool)
+    merged["reply_to_read"] = merged["reply_to_read"].astype("Int64")
+    same = (merged["reply_to_read"] == merged["reply_to_rule"]).fillna(False).to_numpy(dtype=bool)
     merged["verdict"] = np.select([merged["reply_to_read"].isna().to_numpy(), same], ["none", "same"], "other")
     return merged.reset_index(drop=True)
 
@@ -175,7 +176,8 @@ def mutual_pairs(table: pd.DataFrame) -> pd.DataFrame:
 
 def code_flow(table: pd.DataFrame, stances: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
     """Per code: the replies to comments carrying it, how many keep the code, and how many of each stance."""
-    merged = table.merge(stances[["comment_id", "stance"]], on="comment_id", how="left", validate="one_to_one")
+    merged = table.drop(columns=["stance"], errors="ignore").merge(
+        stances[["comment_id", "stance"]], on="comment_id", how="left", validate="one_to_one")
     rows = []
     for code in codes:
         answering = merged[merged["target_codes"].map(lambda c: code in c)]
