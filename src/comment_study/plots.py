@@ -5,7 +5,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from matplotlib.ticker import PercentFormatter
+from matplotlib.ticker import MaxNLocator, PercentFormatter
 
 from .style import ACCENT, MAIN, MUTED, finish
 
@@ -140,4 +140,77 @@ def grouped_interval_dots(table: pd.DataFrame, title: str, xlabel: str) -> plt.F
     ax.set_xlim(left=0)
     ax.set_title(title)
     ax.set_xlabel(xlabel)
+    return finish(fig)
+
+
+def reply_arcs(n: int, links: pd.DataFrame, colours: dict[str, str], breaks: list[int], title: str,
+               marked: dict[str, tuple[list[int], str, str]] | None = None,
+               notes: dict[int, str] | None = None) -> plt.Figure:
+    """Comments 1..n in thread order, wrapped into rows at ``breaks``, with an arc from each reply to the comment it answers.
+
+    ``links`` has ``comment_id``, ``reply_to``, ``kind`` (a key of ``colours``) and ``shares_code``
+    (solid arc when True, dashed when False). ``marked`` maps a label to (comment ids, marker,
+    colour), drawn below the line; ``notes`` writes a short label above a position.
+    """
+    starts = [1, *breaks]
+    ends = [b - 1 for b in breaks] + [n]
+    width = max(e - s for s, e in zip(starts, ends)) + 1
+    fig, axes = plt.subplots(len(starts), 1, figsize=(7.5, 1.45 * len(starts) + 1.3), squeeze=False)
+    t = np.linspace(0, np.pi, 40)
+    for ax, start, end in zip(axes[:, 0], starts, ends):
+        ax.hlines(0, start - 0.5, end + 0.5, color=MUTED, linewidth=0.8)
+        ax.vlines(np.arange(start, end + 1), -0.06, 0.06, color=MUTED, linewidth=0.6)
+        for link in links.itertuples():
+            lo, hi = sorted((int(link.comment_id), int(link.reply_to)))
+            if not start <= lo <= end:
+                continue
+            if hi > end:
+                raise ValueError(f"the link {lo}–{hi} crosses the row that ends at {end}")
+            half, height = (hi - lo) / 2, 0.45 + 0.3 * (hi - lo)
+            ax.plot(lo + half + half * np.cos(t), height * np.sin(t), color=colours[link.kind], linewidth=1.5,
+                    linestyle="-" if link.shares_code else (0, (2, 1.4)), solid_capstyle="round")
+        for label, (ids, marker, colour) in (marked or {}).items():
+            shown = [i for i in ids if start <= i <= end]
+            ax.plot(shown, [-0.32] * len(shown), marker, color=colour, markersize=5.5, linestyle="none")
+        for position, text in (notes or {}).items():
+            if start <= position <= end:
+                ax.annotate(text, (position, 1.45), ha="center", fontsize=8.5, color="black")
+        ax.set_xlim(start - 1, start + width)
+        ax.set_ylim(-0.55, 1.75)
+        ax.set_yticks([])
+        ax.spines[["left", "bottom"]].set_visible(False)
+        ax.grid(False)
+        ax.set_xticks([x for x in range(10 * ((start + 9) // 10), end + 1, 10)])
+        ax.tick_params(axis="x", labelsize=8.5)
+    axes[-1, 0].set_xlabel("Position in the thread (comment id)")
+    handles = [plt.Line2D([], [], color=c, linewidth=2, label=k) for k, c in colours.items()]
+    handles += [plt.Line2D([], [], color="black", linewidth=1.5, label="shares a code"),
+                plt.Line2D([], [], color="black", linewidth=1.5, linestyle=(0, (2, 1.4)), label="shares no code")]
+    handles += [plt.Line2D([], [], marker=m, color=c, linestyle="none", label=label)
+                for label, (_, m, c) in (marked or {}).items()]
+    fig.legend(handles=handles, loc="upper center", ncol=4, fontsize=8.5, bbox_to_anchor=(0.5, 0.955))
+    fig.suptitle(title, x=0.02, ha="left", fontweight="bold", fontsize=12.5)
+    fig.tight_layout(rect=(0, 0, 1, 0.86))
+    return fig
+
+
+def stacked_bars(parts: pd.DataFrame, colours: dict[str, str], title: str, xlabel: str,
+                 end_labels: pd.Series | None = None) -> plt.Figure:
+    """Horizontal bars split into parts (one column per part, in ``colours``' order), sorted by total, largest on top."""
+    order = parts.sum(axis=1).sort_values(kind="stable").index
+    fig, ax = plt.subplots(figsize=(7.5, max(2.5, 0.36 * len(order) + 1.5)))
+    left = np.zeros(len(order))
+    for part, colour in colours.items():
+        values = parts.loc[order, part].to_numpy(dtype=float)
+        ax.barh([str(k) for k in order], values, left=left, color=colour, label=part, edgecolor="white")
+        left += values
+    if end_labels is not None:
+        for y, key in enumerate(order):
+            ax.annotate(str(end_labels[key]), (left[y], y), xytext=(4, 0), textcoords="offset points",
+                        va="center", fontsize=8.5)
+    ax.legend(loc="lower right", fontsize=9)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    ax.margins(x=0.22)
     return finish(fig)
