@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from . import codebook, coding, data, quotes
+from . import codebook, coding, conversation, data, quotes
 
 CONFIDENCE = 0.95
 MIN_GROUP = 20
@@ -38,12 +38,19 @@ class Study:
 
 
 def load(root: Path | None = None) -> Study:
-    """The primary coding joined to the corpus, with the grouping columns the chapters compare."""
+    """The primary coding joined to the corpus, with the grouping columns the chapters compare.
+
+    Replies come two ways: ``is_reply``/``reply_to`` from the reply rules, and ``is_answer``/``answers``
+    from the reader's links (the coder's memos and the hand check), which the findings treat as the reference.
+    """
     comments = data.comments(root)
     book = codebook.load(data.path("data/codebook.yml", root))
     sheet = coding.load_sheet(data.path("data/coding/primary.csv", root), book, comments, complete=True)
     table = coding.coded(sheet, comments)
-    table["is_reply"] = table["reply_to"].notna()
+    table["is_reply"] = table["reply_to"].notna()  # found by the reply rules (a floor: see the corpus chapter)
+    links = conversation.read_links(sheet, comments, data.reply_checks(root)).set_index("comment_id")["reply_to"]
+    table["answers"] = table["comment_id"].map(links).astype("Int64")  # recorded by the reader: the reference
+    table["is_answer"] = table["answers"].notna()
     table["in_us"] = table["country_group"].map({"United States": True, "Elsewhere": False}).astype("boolean")
     table["n_codes"] = table[book.ids].sum(axis=1)
     return Study(book, table, comments)
