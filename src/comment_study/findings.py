@@ -221,3 +221,95 @@ def show(study: Study, comment_ids: list[int], max_words: int | None = 80) -> "q
     return quotes.QuoteList([
         quotes.quote_or_paraphrase(study.comments, i, memos.get(i, ""), max_words=max_words) for i in comment_ids
     ])
+
+
+# --- speaker positions and contested framings (chapters speakers and framings) ----------------
+
+ANSWERING, ANSWERED = "answers a comment", "draws an answer"
+
+
+def answered_in_memo(table: pd.DataFrame, comments: pd.DataFrame) -> pd.Series:
+    """The comment each comment answers, as the coder's memo records it; an answer to a repost counts as an answer to its original.
+
+    The memos were written reading every comment in its thread, so they find far more answers
+    than the reply rules of :mod:`comment_study.threads` (which are precise but miss most); the
+    memos are read by :func:`comment_study.conversation.memo_links`.
+    """
+    links = conversation.memo_links(table[["comment_id", "memo"]], comments)
+    original = comments.set_index("comment_id")["duplicate_of"]
+    targets = [int(original[t]) if pd.notna(original.get(t)) else int(t) for t in links["reply_to"]]
+    return pd.Series(targets, index=links["comment_id"].to_numpy(), dtype="Int64", name="answers").rename_axis("comment_id")
+
+
+def exchange_roles(table: pd.DataFrame, answers: pd.Series) -> pd.DataFrame:
+    """For each comment (indexed by id): does it answer another comment, and does another comment answer it?"""
+    ids = table["comment_id"]
+    answering = set(answers.index[answers.notna()].astype(int)) & set(ids)
+    answered = {int(target) for source, target in answers.dropna().items() if source in answering}
+    return pd.DataFrame({ANSWERING: ids.isin(answering).to_numpy(), ANSWERED: ids.isin(answered).to_numpy()},
+                        index=pd.Index(ids, name="comment_id"))
+
+
+def exchanges(table: pd.DataFrame, answers: pd.Series, code: str) -> pd.DataFrame:
+    """Answer–target pairs in which either comment carries ``code`` (both analysable), with which of the two carries it."""
+    present = table.set_index("comment_id")[code]
+    rows = [{"answer": int(a), "target": int(t), "answer_has": bool(present[a] == 1), "target_has": bool(present[t] == 1)}
+            for a, t in answers.dropna().items() if a in present.index and t in present.index
+            and (present[a] == 1 or present[t] == 1)]
+    return pd.DataFrame(rows, columns=["answer", "target", "answer_has", "target_has"])
+
+
+def exchange_profile(table: pd.DataFrame, answers: pd.Series, codes: list[str]) -> pd.DataFrame:
+    """Per code (and for all comments): the share of its comments that answer another or draw an answer, with Wilson intervals, and how many answers carry the code on both sides."""
+    roles = exchange_roles(table, answers)
+    coded = table.set_index("comment_id")
+    rows = []
+    for code in ["all comments"] + codes:
+        mask = pd.Series(True, index=coded.index) if code == "all comments" else coded[code] == 1
+        row: dict[str, object] = {"code": code, "n": int(mask.sum())}
+        for label in (ANSWERING, ANSWERED):
+            count = int(roles.loc[mask, label].sum())
+            low, high = wilson(count, int(mask.sum()))
+            row.update({f"count {label}": count, f"share {label}": count / mask.sum(), f"low {label}": low, f"high {label}": high})
+        if code == "all comments":
+            row["same code"] = np.nan
+        else:
+            pairs = exchanges(table, answers, code)
+            row["same code"] = int((pairs["answer_has"] & pairs["target_has"]).sum())
+        rows.append(row)
+    return pd.DataFrame(rows).set_index("code")
+
+
+def group_shares(table: pd.DataFrame, groups: dict[str, pd.Series], codes: list[str]) -> pd.DataFrame:
+    """Share of each code (rows) among the comments of each named group (columns; a group is a boolean mask)."""
+    return pd.DataFrame({name: table.loc[mask.reindex(table.index).fillna(False).astype(bool), codes].mean()
+                         for name, mask in groups.items()})
+
+
+def association_tests(table: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
+    """Every pair of codes: how often they occur together, and Fisher's exact test of their association where the numbers allow (Holm-adjusted).
+
+    A pair is tested when one code, as a group, could be compared with the rest as :func:`compare`
+    would allow (at least :data:`MIN_GROUP` comments with it and without it) and the other occurs
+    at least :data:`MIN_CODED` times; Fisher's test is symmetric, so either code may be the group.
+    """
+    n = len(table)
+    counts = {c: int(table[c].sum()) for c in codes}
+    group_ok = lambda g, c: min(counts[g], n - counts[g]) >= MIN_GROUP and counts[c] >= MIN_CODED  # noqa: E731
+    rows = []
+    for i, a in enumerate(codes):
+        for b in codes[i + 1:]:
+            both = int(((table[a] == 1) & (table[b] == 1)).sum())
+            row = {"a": a, "b": b, "n a": counts[a], "n b": counts[b], "both": both,
+                   "share of a with b": both / counts[a] if counts[a] else np.nan,
+                   "share of rest with b": (counts[b] - both) / (n - counts[a]) if n > counts[a] else np.nan}
+            if group_ok(a, b) or group_ok(b, a):
+                table_2x2 = [[both, counts[a] - both], [counts[b] - both, n - counts[a] - counts[b] + both]]
+                row["tested"], row["p"] = "yes", float(stats.fisher_exact(table_2x2).pvalue)
+            else:
+                row["tested"], row["p"] = "no: too few comments carry one of the codes", np.nan
+            rows.append(row)
+    result = pd.DataFrame(rows)
+    result.index = [f"{a} & {b}" for a, b in zip(result["a"], result["b"])]
+    result["p_holm"] = holm(result["p"])
+    return result

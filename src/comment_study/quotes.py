@@ -8,6 +8,7 @@ element that MathJax is told to skip.
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass
 
 import pandas as pd
@@ -147,3 +148,30 @@ class CodedExample:
 
     def __repr__(self) -> str:
         return f"{self.shown!r}\nCoded: {', '.join(self.codes) or 'none'}; tone: {self.tone}"
+
+
+def word_runs(text: str, run: int = 8) -> set[str]:
+    """Every run of ``run`` consecutive words in ``text`` (lower case): the unit in which a quote is recognised."""
+    words = re.findall(r"\w+", str(text).lower())
+    return {" ".join(words[i:i + run]) for i in range(len(words) - run + 1)}
+
+
+def near_disclosures(table: pd.DataFrame, answers: pd.Series, protected: set[int] | frozenset[int] | None = None,
+                     run: int = 8) -> set[int]:
+    """Comments near a disclosure, which the book does not quote either: they answer one, repeat ``run`` words of one, or share its author.
+
+    An answer can reveal what a disclosure says; a quote from another comment by the same
+    commenter can be searched for and leads to the commenter, and so to the disclosure.
+    ``answers`` maps a comment id to the id of the comment it answers (for instance
+    :func:`comment_study.findings.answered_in_memo`). The disclosures themselves are not listed:
+    :func:`quote` refuses them anyway.
+    """
+    if protected is None:
+        protected = protected_ids()
+    texts = table.set_index("comment_id")["text"]
+    disclosed = set().union(*(word_runs(texts[c], run) for c in protected if c in texts.index))
+    answering = {int(a) for a, t in answers.dropna().items() if int(t) in protected}
+    echoing = {int(c) for c, text in texts.items() if word_runs(text, run) & disclosed}
+    authors = set(table.loc[table["comment_id"].isin(protected), "author_id"])
+    same_author = set(table.loc[table["author_id"].isin(authors), "comment_id"].astype(int))
+    return (answering | echoing | same_author) - set(protected)

@@ -1,0 +1,130 @@
+"""Speaker positions and contested framings: who answers whom, pairs of codes, and quoting near disclosures."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from comment_study import data, findings, quotes
+
+
+@pytest.fixture(scope="module")
+def study():
+    return findings.load()
+
+
+@pytest.fixture(scope="module")
+def answers(study):
+    return findings.answered_in_memo(study.table, study.comments)
+
+
+def test_memo_answers_agree_with_the_hand_checked_reply_targets(answers):
+    checks = data.reply_checks()
+    confirmed = checks[(checks["is_reply"] == "yes") & checks["reply_to"].notna()].set_index("comment_id")["reply_to"]
+    both = confirmed.index.intersection(answers.index)
+    assert len(both) > 0
+    assert (answers[both].astype(int) == confirmed[both].astype(int)).all()
+    detected = checks[(checks["sample"] == "detected") & (checks["is_reply"] == "yes")]["comment_id"]
+    assert set(detected) <= set(answers.index), "a reply the rules found and the reader confirmed has no memo answer"
+
+
+def test_memo_answers_point_at_analysable_comments_never_at_reposts(study, answers):
+    reposts = set(study.comments.loc[study.comments["duplicate_of"].notna(), "comment_id"])
+    assert not set(answers.astype(int)) & reposts
+    raw = study.table.set_index("comment_id")["memo"].str.extract(r"In answer to (\d+)")[0].dropna().astype(int)
+    redirected = raw[raw.isin(reposts)]
+    for source, target in redirected.items():
+        original = int(study.comments.set_index("comment_id").loc[target, "duplicate_of"])
+        assert answers[source] == original
+
+
+def test_a_memo_answering_a_comment_that_does_not_exist_names_the_comment(study):
+    table = pd.DataFrame({"comment_id": [1, 2], "memo": ["Fine.", "In answer to 999: nonsense."]})
+    with pytest.raises(ValueError, match="comment 2 cannot answer comment 999"):
+        findings.answered_in_memo(table, study.comments)
+
+
+def test_exchange_profile_recounts_answers_by_hand(study, answers):
+    codes = ["gender", "skeptical", "pornography"]
+    profile = findings.exchange_profile(study.table, answers, codes)
+    table = study.table.set_index("comment_id")
+    pairs = [(int(a), int(t)) for a, t in answers.items() if a in table.index and t in table.index]
+    for code in codes:
+        carriers = set(table.index[table[code] == 1])
+        answering = {a for a, _ in pairs if a in carriers}
+        answered = {t for _, t in pairs if t in carriers}
+        same = [(a, t) for a, t in pairs if a in carriers and t in carriers]
+        assert profile.loc[code, f"count {findings.ANSWERING}"] == len(answering)
+        assert profile.loc[code, f"count {findings.ANSWERED}"] == len(answered)
+        assert profile.loc[code, "same code"] == len(same)
+        assert profile.loc[code, "n"] == len(carriers)
+    assert profile.loc["all comments", "n"] == len(study.table)
+
+
+def test_group_shares_equal_groupwise_means(study):
+    positions = {"survivor": study.table["survivor"] == 1, "rest": study.table["survivor"] == 0}
+    shares = findings.group_shares(study.table, positions, ["distress", "punitive"])
+    expected = study.table.groupby("survivor")[["distress", "punitive"]].mean()
+    assert shares.loc["distress", "survivor"] == pytest.approx(expected.loc[1, "distress"])
+    assert shares.loc["punitive", "rest"] == pytest.approx(expected.loc[0, "punitive"])
+
+
+def test_association_tests_match_scipy_and_refuse_rare_pairs(study):
+    codes = ["skeptical", "critique_coverage", "moral_decline", "blame_parents", "frontline_workers"]
+    result = findings.association_tests(study.table, codes)
+    assert len(result) == len(list(itertools.combinations(codes, 2)))
+    row = result.loc["skeptical & critique_coverage"]
+    a, b = study.table["skeptical"] == 1, study.table["critique_coverage"] == 1
+    expected = stats.fisher_exact(pd.crosstab(a, b).to_numpy()).pvalue
+    assert row["tested"] == "yes" and row["p"] == pytest.approx(expected)
+    assert row["share of a with b"] == pytest.approx(b[a].mean())
+    assert row["share of rest with b"] == pytest.approx(b[~a].mean())
+    # two codes each rarer than MIN_GROUP cannot be tested whatever their overlap
+    rare = result.loc["moral_decline & blame_parents"]
+    assert max(rare["n a"], rare["n b"]) < findings.MIN_GROUP
+    assert np.isnan(rare["p"]) and rare["tested"].startswith("no")
+
+
+def test_association_tests_adjust_with_holm_over_the_tested_pairs(study):
+    codes = ["gender", "historical", "religion", "partisan", "skeptical", "critique_coverage"]
+    result = findings.association_tests(study.table, codes)
+    tested = result["p"].dropna().sort_values(kind="stable")
+    m, running = len(tested), 0.0
+    for j, (name, p) in enumerate(tested.items()):
+        running = max(running, min(1.0, (m - j) * p))
+        assert result.loc[name, "p_holm"] == pytest.approx(running)
+
+
+def test_near_disclosures_finds_answers_echoes_and_other_comments_by_the_same_author():
+    table = pd.DataFrame({
+        "comment_id": [1, 2, 3, 4, 5, 6],
+        "author_id": ["A1", "A2", "A3", "A4", "A1", "A5"],
+        "text": ["one two three four five six seven eight nine", "I am so sorry this happened to you",
+                 "as you say: two three four five six seven eight nine, indeed", "an unrelated remark",
+                 "a later comment by the same writer", "another unrelated remark"],
+    })
+    answers = pd.Series({2: 1, 4: 3}, dtype="Int64")
+    assert quotes.near_disclosures(table, answers, protected={1}) == {2, 3, 5}
+
+
+def test_near_disclosures_in_the_corpus_are_exactly_the_answers_echoes_and_same_author_comments(study, answers):
+    protected = quotes.protected_ids()
+    corpus = study.comments.set_index("comment_id")
+    near = quotes.near_disclosures(study.comments, answers, protected)
+    assert not near & protected
+    answering = {int(a) for a, t in answers.items() if int(t) in protected}
+    authors = set(corpus.loc[sorted(protected), "author_id"])
+    same_author = set(corpus.index[corpus["author_id"].isin(authors)]) - protected
+    assert answering | same_author <= near
+    for cid in near - answering - same_author:  # the rest must repeat eight words of a disclosure
+        text = corpus.loc[cid, "text"]
+        assert any(quotes.word_runs(text) & quotes.word_runs(corpus.loc[p, "text"]) for p in protected), cid
+
+
+def test_word_runs_are_lower_case_runs_of_consecutive_words():
+    assert quotes.word_runs("One, two; THREE four", run=2) == {"one two", "two three", "three four"}
+    assert quotes.word_runs("too short", run=3) == set()
