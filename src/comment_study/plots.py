@@ -110,3 +110,10 @@ def paired_dots(shares: pd.DataFrame, labels: tuple[str, str], title: str, xlabe
     ax.set_title(title)
     ax.set_xlabel(xlabel)
     return finish(fig)
+
+
+def percent_axis(fig: plt.Figure, axis: str = "x") -> plt.Figure:
+    """Show shares (0 to 1) on a figure's ``axis`` as percentages, on every panel."""
+    for ax in fig.axes:
+        getattr(ax, f"{axis}axis").set_major_formatter(PercentFormatter(1.0))
+    return fig
