@@ -16,8 +16,8 @@ from matplotlib.ticker import PercentFormatter  # noqa: E402
 from comment_study import article, coding, data, findings, plots  # noqa: E402
 from conftest import ROOT  # noqa: E402
 
-STANCE_FILE = ROOT / "data/coding/privacy_stance.csv"
-STANCES = {"stance": ("liberty", "enforcement", "both"), "value": ("encryption", "privacy", "speech")}
+STANCE_FILE = ROOT / findings.PRIVACY_STANCE_FILE
+STANCES = findings.PRIVACY_STANCE
 
 
 @pytest.fixture(scope="module")
@@ -103,9 +103,20 @@ def test_mentioning_finds_every_sentence_with_the_stem_whatever_its_case():
     assert article.mentioning(text, "encrypt") == ["Encryption helps.", "They use encrypted apps."]
 
 
-def test_percent_axis_formats_every_panel_as_percentages():
-    fig, axes = plt.subplots(1, 2)
+def test_percent_axis_formats_every_panel_as_percentages_on_round_ticks():
+    fig, axes = plt.subplots(1, 2, figsize=(15, 2.5))
+    axes[0].set_xlim(0.015, 0.235)  # matplotlib's own ticks would fall on 2.5% steps here
     plots.percent_axis(fig)
     assert all(isinstance(ax.xaxis.get_major_formatter(), PercentFormatter) for ax in axes)
     assert axes[0].xaxis.get_major_formatter()(0.25, 0) == "25%"
+    fig.canvas.draw()
+    ticks = axes[0].get_xticks()
+    assert all(abs(t * 100 - round(t * 100)) < 1e-9 for t in ticks), ticks  # no 12.5% shown as "12%"
     plt.close(fig)
+
+
+def test_p_text_writes_small_p_values_as_bounds_and_missing_ones_as_untested():
+    assert findings.p_text(0.0004) == "p < 0.001"
+    assert findings.p_text(0.0123) == "p = 0.012"
+    assert findings.p_text(1.0) == "p = 1.000"
+    assert findings.p_text(float("nan")) == "not tested"

@@ -258,3 +258,21 @@ def load_subcoding(path: Path | str, table: pd.DataFrame, code: str, allowed: di
     if missing:
         raise CodingSheetError(f"{path}: comments coded {code} have no row, e.g. {missing[:5]}")
     return pd.DataFrame(rows, columns=expected).sort_values("comment_id").reset_index(drop=True)
+
+
+def p_text(p: float) -> str:
+    """A p-value as prose: ``"p < 0.001"``, ``"p = 0.012"``, or ``"not tested"`` when it is missing."""
+    if p is None or np.isnan(p):
+        return "not tested"
+    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+
+
+PRIVACY_STANCE_FILE = "data/coding/privacy_stance.csv"
+PRIVACY_STANCE: dict[str, tuple[str, ...]] = {
+    "stance": ("liberty", "enforcement", "both"),
+    "value": ("encryption", "privacy", "speech"),
+}
+"""The finer coding of ``privacy_liberty`` comments: which side prevails (``liberty``: privacy,
+encryption or speech should hold, or enforcement's cost is the warning; ``enforcement``: they must
+yield; ``both``: both held, as an unresolved dilemma or a proposal to keep both), and which value
+the comment chiefly weighs."""

@@ -113,7 +113,11 @@ def paired_dots(shares: pd.DataFrame, labels: tuple[str, str], title: str, xlabe
 
 
 def percent_axis(fig: plt.Figure, axis: str = "x") -> plt.Figure:
-    """Show shares (0 to 1) on a figure's ``axis`` as percentages, on every panel."""
+    """Show shares (0 to 1) on a figure's ``axis`` as whole percentages, ticks on round values, on every panel."""
+    from matplotlib.ticker import MaxNLocator
+
     for ax in fig.axes:
-        getattr(ax, f"{axis}axis").set_major_formatter(PercentFormatter(1.0))
+        scale = getattr(ax, f"{axis}axis")
+        scale.set_major_locator(MaxNLocator(steps=[1, 2, 5, 10]))
+        scale.set_major_formatter(PercentFormatter(1.0, decimals=0))
     return fig
