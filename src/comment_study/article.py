@@ -43,3 +43,16 @@ def key_figures(text: str) -> pd.DataFrame:
         sentence = next(s for s in sentences(text) if match["figure"] in s)
         rows.append({"key": key, "figure": match["figure"], "claim": claim, "sentence": sentence})
     return pd.DataFrame(rows).set_index("key")
+
+
+def sentence_with(text: str, phrase: str) -> str:
+    """The one sentence of the excerpt that contains ``phrase``; an error if none or several do."""
+    found = [s for s in sentences(text) if phrase in s]
+    if len(found) != 1:
+        raise ValueError(f"the article excerpt has {len(found)} sentences containing {phrase!r}, not one")
+    return found[0]
+
+
+def mentioning(text: str, stem: str) -> list[str]:
+    """Every sentence of the excerpt that contains ``stem``, ignoring case (``"encrypt"`` finds encryption, encrypted)."""
+    return [s for s in sentences(text) if stem.casefold() in s.casefold()]

@@ -313,3 +313,89 @@ def association_tests(table: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
     result.index = [f"{a} & {b}" for a, b in zip(result["a"], result["b"])]
     result["p_holm"] = holm(result["p"])
     return result
+
+
+def combination_counts(table: pd.DataFrame, codes: list[str]) -> pd.Series:
+    """How many comments carry each combination of ``codes`` (``"a + b"``), largest first; comments with none are left out."""
+    present = table[codes].astype(bool)
+    chosen = present[present.any(axis=1)]
+    labels = chosen.apply(lambda row: " + ".join(c for c in codes if row[c]), axis=1)
+    counts = labels.value_counts().sort_index()
+    return counts.sort_values(ascending=False, kind="stable").rename("comments")
+
+
+def authors(table: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
+    """Per code: its comments, how many commenters wrote them, and the share written by the most frequent one."""
+    rows = []
+    for code in codes:
+        per_author = table.loc[table[code] == 1, "author_id"].value_counts().sort_index()
+        per_author = per_author.sort_values(ascending=False, kind="stable")
+        top = per_author.index[0] if len(per_author) else None
+        count = int(per_author.iloc[0]) if len(per_author) else 0
+        total = int(per_author.sum())
+        rows.append({"code": code, "comments": total, "commenters": len(per_author), "top_author": top,
+                     "top_count": count, "top_share": count / total if total else np.nan})
+    return pd.DataFrame(rows).set_index("code")
+
+
+def load_subcoding(path: Path | str, table: pd.DataFrame, code: str, allowed: dict[str, tuple[str, ...]]) -> pd.DataFrame:
+    """A hand-written finer coding of every comment that carries ``code``, checked row by row against the coding.
+
+    The file has the columns ``comment_id``, then each key of ``allowed`` (its values limited to
+    those listed), then ``basis`` (why, in the reader's words). A row for a comment that does not
+    carry ``code``, a repeated row, an unknown value or a comment left out stops with an error
+    naming the file and the line, so a recoding cannot leave the finer coding stale.
+    """
+    import csv
+
+    from .coding import CodingSheetError
+
+    expected = ["comment_id", *allowed, "basis"]
+    carrying = set(int(i) for i in table.loc[table[code] == 1, "comment_id"])
+    rows, seen = [], set()
+    with open(path, newline="", encoding="utf-8") as handle:
+        reader = csv.reader(handle)
+        header = next(reader, None)
+        if header != expected:
+            raise CodingSheetError(f"{path}, line 1: expected the columns {expected}, found {header}")
+        for number, fields in enumerate(reader, start=2):
+            if len(fields) != len(expected):
+                raise CodingSheetError(f"{path}, line {number}: expected {len(expected)} fields, found {len(fields)}")
+            row = dict(zip(expected, fields))
+            try:
+                cid = int(row["comment_id"])
+            except ValueError:
+                raise CodingSheetError(f"{path}, line {number}: comment_id {row['comment_id']!r} is not a number") from None
+            if cid not in carrying:
+                raise CodingSheetError(f"{path}, line {number}: comment {cid} is not coded {code} in the primary coding")
+            if cid in seen:
+                raise CodingSheetError(f"{path}, line {number}: comment {cid} appears twice")
+            for column, values in allowed.items():
+                if row[column] not in values:
+                    raise CodingSheetError(f"{path}, line {number}: {column} {row[column]!r} is not one of {list(values)}")
+            if not row["basis"].strip():
+                raise CodingSheetError(f"{path}, line {number}: comment {cid} needs a basis")
+            seen.add(cid)
+            rows.append({**row, "comment_id": cid})
+    missing = sorted(carrying - seen)
+    if missing:
+        raise CodingSheetError(f"{path}: comments coded {code} have no row, e.g. {missing[:5]}")
+    return pd.DataFrame(rows, columns=expected).sort_values("comment_id").reset_index(drop=True)
+
+
+def p_text(p: float) -> str:
+    """A p-value as prose: ``"p < 0.001"``, ``"p = 0.012"``, or ``"not tested"`` when it is missing."""
+    if p is None or np.isnan(p):
+        return "not tested"
+    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+
+
+PRIVACY_STANCE_FILE = "data/coding/privacy_stance.csv"
+PRIVACY_STANCE: dict[str, tuple[str, ...]] = {
+    "stance": ("liberty", "enforcement", "both"),
+    "value": ("encryption", "privacy", "speech"),
+}
+"""The finer coding of ``privacy_liberty`` comments: which side prevails (``liberty``: privacy,
+encryption or speech should hold, or enforcement's cost is the warning; ``enforcement``: they must
+yield; ``both``: both held, as an unresolved dilemma or a proposal to keep both), and which value
+the comment chiefly weighs."""

@@ -214,3 +214,14 @@ def stacked_bars(parts: pd.DataFrame, colours: dict[str, str], title: str, xlabe
     ax.set_xlabel(xlabel)
     ax.margins(x=0.22)
     return finish(fig)
+
+
+def percent_axis(fig: plt.Figure, axis: str = "x") -> plt.Figure:
+    """Show shares (0 to 1) on a figure's ``axis`` as whole percentages, ticks on round values, on every panel."""
+    from matplotlib.ticker import MaxNLocator
+
+    for ax in fig.axes:
+        scale = getattr(ax, f"{axis}axis")
+        scale.set_major_locator(MaxNLocator(steps=[1, 2, 5, 10]))
+        scale.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    return fig
