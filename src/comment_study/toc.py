@@ -15,6 +15,12 @@ import yaml
 READING_TIME = re.compile(r"Reading time: about (\d+) minutes")
 TITLE = re.compile(r"^# (.+)$", re.MULTILINE)
 OBJECTIVES = re.compile(r":::\{admonition\} Learning objectives\n(.*?)\n:::", re.DOTALL)
+ROLE = re.compile(r"\{[\w:-]+\}`([^`<]*?)(?:\s*<[^`>]*>)?`")
+
+
+def plain(markup: str) -> str:
+    """A line of MyST with its roles reduced to their text (``{term}`codes <code>``` -> ``codes``)."""
+    return ROLE.sub(r"\1", markup)
 
 
 @dataclass(frozen=True)
@@ -48,7 +54,7 @@ def describe(root: Path, file: str, part: str = "", numbered: bool = False) -> P
     title = TITLE.search(text)
     minutes = READING_TIME.search(text)
     block = OBJECTIVES.search(text)
-    objectives = tuple(line[2:].strip().rstrip(";.") for line in (block.group(1) if block else "").splitlines()
+    objectives = tuple(plain(line[2:]).strip().rstrip(";.") for line in (block.group(1) if block else "").splitlines()
                        if line.startswith("- "))
     return Page(file, part, numbered, title.group(1).strip() if title else file,
                 int(minutes.group(1)) if minutes else None, objectives)
