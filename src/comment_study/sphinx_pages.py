@@ -21,10 +21,11 @@ MISLABELLED_SUMMARY = '<summary aria-label="Toggle hidden content">'
 
 
 def unique_scripts(scripts: list) -> list:
-    """The page's scripts with exact repeats (same file, same attributes and body) dropped."""
+    """The page's scripts with repeats (same file, same attributes and body, any priority) dropped."""
     seen, kept = set(), []
     for script in scripts:
-        key = (str(script), repr(sorted(getattr(script, "attributes", {}).items())))
+        # an inline script is registered once with filename None and once with ""
+        key = (getattr(script, "filename", str(script)) or "", repr(sorted(getattr(script, "attributes", {}).items())))
         if key not in seen:
             seen.add(key)
             kept.append(script)
