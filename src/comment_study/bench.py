@@ -52,6 +52,11 @@ def chapter_times(book: Path) -> dict[str, float]:
     return dict(sorted(times.items()))
 
 
+def recorded(root: Path) -> dict | None:
+    """The figures ``bench.json`` records, or None before the first ``make bench``."""
+    return load(root) if (root / BENCH_FILE).is_file() else None
+
+
 def load(root: Path) -> dict:
     """The figures the last ``make bench`` recorded in ``bench.json``."""
     path = root / BENCH_FILE
