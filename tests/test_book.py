@@ -183,6 +183,13 @@ def fixture_book(tmp_path_factory) -> Path:
         "format: jb-book\nroot: intro\nparts:\n  - caption: The study\n    numbered: true\n"
         "    chapters:\n      - file: chapters/article\n      - file: chapters/corpus\n      - file: chapters/references\n"
     )
+    # A partial book: the landing page's and chapters' links to the glossary and appendices have
+    # no target here. The full book's strict build checks those links; this one checks escaping
+    # and the cache, so only missing-reference warnings are let through.
+    import yaml
+    config = yaml.safe_load((book / "_config.yml").read_text())
+    config["sphinx"]["config"]["suppress_warnings"] = ["ref.term", "ref.doc", "ref.numref"]
+    (book / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True))
     set_execution(book, "cache")
     build(book)
     return book

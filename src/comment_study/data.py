@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -45,6 +46,18 @@ def path(relative: Path | str, root: Path | None = None) -> Path:
 def sha256(file: Path | str) -> str:
     """SHA-256 hex digest of a file, to check the raw sources against data/README.md."""
     return hashlib.sha256(Path(file).read_bytes()).hexdigest()
+
+
+CHECKSUM_ROW = re.compile(r"^\|\s*`(?P<file>[^`]+)`\s*\|\s*`(?P<digest>[0-9a-f]{64})`\s*\|", re.MULTILINE)
+
+
+def stated_checksums(root: Path | None = None) -> dict[str, str]:
+    """The SHA-256 that data/README.md states for each source file, by path from the book root."""
+    readme = path("data/README.md", root or project_root()).read_text(encoding="utf-8")
+    stated = {m["file"]: m["digest"] for m in CHECKSUM_ROW.finditer(readme)}
+    if not stated:
+        raise ValueError(f"{path('data/README.md', root)}: no '| `file` | `sha256` |' rows found")
+    return stated
 
 
 def enrich(table: pd.DataFrame, article_text: str = "", location_table: dict[str, str] | None = None) -> pd.DataFrame:

@@ -2,10 +2,12 @@
 
 jupyter-cache keys a notebook on its code cells only: edit ``data/coding/primary.csv``
 or a function in this package and the cached outputs would be reused, stale. This
-extension fingerprints every file under ``data/`` and every source file of this package.
-When the fingerprint differs from the one stored with the cache, it empties the cache
-and marks every notebook page as outdated, so the next build re-executes them. The new
-fingerprint is stored only after a successful build.
+extension fingerprints every file under ``data/``, every source file of this package, the
+few files at the book's root that cells read (``ROOT_INPUTS``), and the Python and package
+versions installed (:func:`comment_study.environment.signature`). When the fingerprint differs
+from the one stored with the cache, it empties the cache and marks every notebook page as
+outdated, so the next build re-executes them. The new fingerprint is stored only after a
+successful build.
 
 It also exports ``COMMENT_STUDY_ROOT`` so that kernels find the book's data wherever
 they run (the tests build temporary copies of the book).
@@ -22,22 +24,26 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 
 from .data import ROOT_VARIABLE
+from .environment import signature
 
 logger = logging.getLogger(__name__)
 FINGERPRINT = "inputs.sha256"
 PACKAGE = Path(__file__).resolve().parent
+ROOT_INPUTS = ("bench.json", "requirements.in", "requirements.txt")
+"""Files at the book's root that chapters read (build times, the environment's pins)."""
 
 
 def input_files(srcdir: Path) -> list[Path]:
-    """The files whose change must re-execute the notebooks: data and package source."""
+    """The files whose change must re-execute the notebooks: data, package source, root inputs."""
     data = [p for p in (srcdir / "data").rglob("*") if p.is_file()]
     code = [p for p in PACKAGE.rglob("*.py") if "__pycache__" not in p.parts]
-    return sorted(data) + sorted(code)
+    root = [srcdir / name for name in ROOT_INPUTS if (srcdir / name).is_file()]
+    return sorted(data) + sorted(code) + root
 
 
 def fingerprint(srcdir: Path) -> str:
-    """A digest of the names and contents of every input file."""
-    digest = hashlib.sha256()
+    """A digest of the names and contents of every input file, and of the installed software."""
+    digest = hashlib.sha256(signature().encode())
     for file in input_files(srcdir):
         name = file.relative_to(srcdir) if file.is_relative_to(srcdir) else file.relative_to(PACKAGE.parent)
         digest.update(str(name).encode() + b"\0" + hashlib.sha256(file.read_bytes()).digest())

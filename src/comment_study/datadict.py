@@ -1,0 +1,262 @@
+"""The data dictionary: what every column of every data file means, written once, here.
+
+:func:`tables` pairs these descriptions with what the files hold now (column names, types,
+non-missing counts), so the data-dictionary appendix is generated, never typed. A test checks
+both ways: every column in a file has a description, and every description names a column
+that exists. The code columns of a coding sheet are described by the codebook it was coded
+with, which :file:`data/coding/rounds.yml` names. Only column names, types and counts are
+shown: never a value, so no display name or location can reach the page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from . import codebook as codebook_module
+from . import corpus, data
+
+PARSED_EXPORT = {
+    "comment_id": "Position of the comment in the export, from 1: the study's stable reference to it.",
+    "author": "Display name as exported. Kept in memory to tell commenters apart; never shown.",
+    "author_id": "Pseudonym of the commenter (A001, A002, ...), numbered by first appearance. A commenter "
+                 "is a display name together with its location.",
+    "location": "Location as the commenter typed it. Never shown: the book shows region instead.",
+    "text": "The comment's text exactly as exported; empty for the comment with no text line. Reaches a "
+            "page only through comment_study.quotes, which redacts names and refuses disclosures.",
+    "n_words": "Number of words: runs of letters or digits, with apostrophes allowed inside a word.",
+    "is_empty": "True for a comment whose header is followed by no text line.",
+    "header_line": "Line of the export (counted from 1) that holds the comment's header 'Name (Location)'.",
+    "text_line": "Line of the export that holds the comment's text; missing for the empty comment.",
+}
+
+ENRICHED = {
+    "region": "Coarse region shown instead of the location: a US state, 'United States (unspecified)', "
+              "a country, or 'Unknown'.",
+    "region_basis": "How the region was decided: 'rule' (a state, postal code or country name), 'table' "
+                    "(a row of data/locations.csv) or 'unresolved'.",
+    "country_group": "'United States', 'Elsewhere' or 'Unknown', derived from region.",
+    "duplicate_of": "For a repost, the id of the earlier comment by the same commenter that it repeats; "
+                    "missing otherwise.",
+    "reply_to": "The comment this one answers, as the reply rules found it; missing when no rule fired. "
+                "The rules miss many replies, so this is a floor.",
+    "reply_basis": "The reply rule that fired: 'address', 'quote' or 'cue'; empty when none did.",
+}
+
+CSV_FILES = {
+    "data/locations.csv": ("one self-reported location that the generic rules cannot decide, or would decide wrongly", {
+        "location": "A location exactly as a commenter typed it.",
+        "region": "The coarse region it is shown as (a US state, 'United States (unspecified)', a country "
+                  "or 'Unknown').",
+        "basis": "Why: the researcher's reason for this region.",
+    }),
+    "data/repost_checks.csv": ("one comment that repeats an earlier comment by the same commenter", {
+        "comment_id": "The repost.",
+        "duplicate_of": "The earlier comment it repeats.",
+        "note": "How the two differ, in the reader's words.",
+    }),
+    "data/reply_checks.csv": ("one comment read by hand to check the reply rules", {
+        "comment_id": "The comment checked.",
+        "sample": "'detected' (the rules flagged it as a reply) or 'random' (drawn from the comments "
+                  "the rules did not flag, seed 20190928).",
+        "is_reply": "The reader's judgement: 'yes' or 'no'.",
+        "reply_to": "The comment it answers, by the reader's judgement; missing when it is no reply.",
+        "note": "The reason for the judgement.",
+    }),
+    "data/disclosures.csv": ("one comment in which the commenter discloses their own abuse or attraction", {
+        "comment_id": "The comment: counted and paraphrased, never quoted.",
+        "kind": "'abuse' (the commenter's own experience of abuse) or 'attraction' (their own sexual "
+                "attraction to children).",
+        "note": "A paraphrase of what is disclosed, without detail.",
+    }),
+}
+
+SHEET = {
+    "comment_id": "The comment coded.",
+    "tone": "Overall tone: 'negative', 'mixed_or_neutral' or 'positive'; empty for the empty comment.",
+    "memo": "The coder's one-sentence reason for the codes. For a disclosure it is the paraphrase the "
+            "book shows instead of the comment.",
+}
+
+RECODING_SHEET = {
+    "comment_id": "The comment recoded.",
+    "memo": "The coder's one-sentence reason for the recoded value.",
+}
+
+CODEBOOK_TOP = ("the codebook as a whole", {
+    "version": "Version number, raised whenever a definition changes.",
+    "unit": "The unit of analysis, in words.",
+    "categories": "The categories codes are grouped in, in the order the book shows them.",
+    "codes": "The codes (one entry each; see the next table).",
+    "tone": "The tone scale (see the table after next).",
+})
+
+CODEBOOK_CODES = ("one code", {
+    "id": "Short snake_case name, used as the coding sheets' column.",
+    "label": "Name shown in the book.",
+    "category": "One of the codebook's categories.",
+    "origin": "'a priori' (set before the reading) or 'inductive' (added during it).",
+    "definition": "What the code means.",
+    "include": "When to apply it, with typical cases.",
+    "exclude": "When not to, naming the codes it is most easily confused with.",
+    "examples": "Ids of comments that carry it, shown on its card in the codebook chapter.",
+    "memo": "For an inductive code: why it was added.",
+    "revised": "For a code changed between rounds: what changed and why.",
+})
+
+CODEBOOK_TONE = ("the tone scale", {
+    "id": "Name of the tone column in the coding sheets.",
+    "label": "Name shown in the book.",
+    "definition": "What tone means and how it is judged.",
+    "values": "The three values ('negative', 'mixed_or_neutral', 'positive'), each with its meaning.",
+})
+
+ROUNDS_TOP = ("the record of coding rounds", {
+    "rounds": "The rounds in order (one entry each; see the next table).",
+})
+
+ROUNDS = ("one round of coding or revision", {
+    "round": "Its number, from 1.",
+    "codebook": "The codebook as it stood when the round ended.",
+    "primary": "The primary coding sheet as it stood when the round ended.",
+    "secondary": "The second coder's sheet as it stood when the round ended.",
+    "recoded": "What was coded in the round: 'all', or a list of the codes recoded.",
+    "note": "What happened in the round.",
+    "secondary_round_file": "The second coder's recoding made in this round, when only some codes were recoded.",
+    "clarified": "Codes whose wording was clarified without recoding.",
+    "clarification_note": "What was clarified and why no recoding was needed.",
+})
+
+TEXT_FILES = {
+    "data/README.md": "What each data file is, who produced it and how, and the raw sources' checksums.",
+    "data/raw/nyt-article-excerpt-2019-09-28.txt": "Plain text of the article excerpt as captured; it has "
+                                                   "no columns and is quoted only briefly.",
+}
+
+
+@dataclass(frozen=True)
+class Table:
+    """One table of the dictionary: a file (or one level of a YAML file) and its columns."""
+
+    name: str
+    file: str
+    row: str
+    columns: pd.DataFrame  # column, type, non-missing, description (None when undescribed)
+    unused: tuple[str, ...]  # descriptions that name no column of the file
+
+
+def _filled(value: object) -> bool:
+    """Whether a cell or field holds something (not missing, not an empty string or list)."""
+    if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
+        return False
+    return not (isinstance(value, (str, list, dict)) and len(value) == 0)
+
+
+def _frame_table(name: str, file: str, row: str, frame: pd.DataFrame, described: dict[str, str]) -> Table:
+    rows = [{"column": c, "type": str(frame[c].dtype), "non-missing": int(frame[c].map(_filled).sum()),
+             "description": described.get(c)} for c in frame.columns]
+    unused = tuple(c for c in described if c not in frame.columns)
+    return Table(name, file, row, pd.DataFrame(rows), unused)
+
+
+def _records_table(name: str, file: str, row: str, records: list[dict], described: dict[str, str],
+                   optional: frozenset[str] = frozenset()) -> Table:
+    keys = list(dict.fromkeys(k for record in records for k in record))
+    rows = []
+    for key in keys:
+        present = [r[key] for r in records if key in r and _filled(r[key])]
+        kinds = " | ".join(sorted({type(v).__name__ for v in present})) or "none"
+        rows.append({"column": key, "type": kinds, "non-missing": len(present), "description": described.get(key)})
+    unused = tuple(c for c in described if c not in keys and c not in optional)
+    return Table(name, file, row, pd.DataFrame(rows), unused)
+
+
+def _csv(root: Path, file: str) -> pd.DataFrame:
+    return pd.read_csv(root / file).convert_dtypes()
+
+
+def _codebook_tables(root: Path, file: str) -> list[Table]:
+    raw = yaml.safe_load((root / file).read_text(encoding="utf-8"))
+    return [
+        _records_table(file, file, CODEBOOK_TOP[0], [raw], CODEBOOK_TOP[1]),
+        # memo and revised are optional in the schema: a codebook with no inductive or revised code lacks them
+        _records_table(f"{file}: codes", file, CODEBOOK_CODES[0], raw.get("codes", []), CODEBOOK_CODES[1],
+                       frozenset(codebook_module.CODE_FIELDS) - set(codebook_module.REQUIRED)),
+        _records_table(f"{file}: tone", file, CODEBOOK_TONE[0], [raw.get("tone", {})], CODEBOOK_TONE[1]),
+    ]
+
+
+def _code_columns(root: Path, codebook_file: str) -> dict[str, str]:
+    book = codebook_module.load(root / codebook_file)
+    return {c.id: f"Code {c.label} ({c.category}): 1 if the comment carries it, 0 if not. "
+                  f"Defined in {codebook_file}." for c in book.codes}
+
+
+def sheets(root: Path) -> dict[str, tuple[str, dict[str, str]]]:
+    """Every coding sheet that rounds.yml names, with the codebook and fixed columns it follows."""
+    spec = yaml.safe_load((root / "data/coding/rounds.yml").read_text(encoding="utf-8"))
+    found: dict[str, tuple[str, dict[str, str]]] = {}
+    for entry in spec["rounds"]:
+        for role in ("primary", "secondary"):
+            found.setdefault(entry[role], (entry["codebook"], SHEET))
+        if entry.get("secondary_round_file"):
+            found.setdefault(entry["secondary_round_file"], (entry["codebook"], RECODING_SHEET))
+    return found
+
+
+def codebooks(root: Path) -> list[str]:
+    """The current codebook and every codebook a round ended with."""
+    spec = yaml.safe_load((root / "data/coding/rounds.yml").read_text(encoding="utf-8"))
+    return list(dict.fromkeys(["data/codebook.yml", *(entry["codebook"] for entry in spec["rounds"])]))
+
+
+def tables(root: Path | None = None) -> list[Table]:
+    """Every table of the data dictionary, read from the files as they are now."""
+    root = root or data.project_root()
+    raw = data.RAW_COMMENTS.as_posix()
+    out = [
+        _frame_table(f"{raw} (as parsed)", raw, "one comment, as corpus.parse_export reads the export",
+                     corpus.parse_export(root / raw), PARSED_EXPORT),
+        _frame_table("data.comments()", raw, "one comment: the parsed export with regions, reposts and replies",
+                     data.comments(root), PARSED_EXPORT | ENRICHED),
+    ]
+    out += [_frame_table(file, file, row, _csv(root, file), described)
+            for file, (row, described) in CSV_FILES.items()]
+    for file in codebooks(root):
+        out += _codebook_tables(root, file)
+    for file, (codebook_file, fixed) in sheets(root).items():
+        described = {"comment_id": fixed["comment_id"], **_code_columns(root, codebook_file),
+                     **{k: v for k, v in fixed.items() if k != "comment_id"}}
+        frame = _csv(root, file)
+        # a recoding sheet holds only the codes recoded: the codebook's other codes are not its columns
+        if fixed is RECODING_SHEET:
+            described = {k: v for k, v in described.items() if k in frame.columns or k in fixed}
+        out.append(_frame_table(file, file, "one coded comment", frame, described))
+    spec = yaml.safe_load((root / "data/coding/rounds.yml").read_text(encoding="utf-8"))
+    out += [
+        _records_table("data/coding/rounds.yml", "data/coding/rounds.yml", ROUNDS_TOP[0], [spec], ROUNDS_TOP[1]),
+        _records_table("data/coding/rounds.yml: rounds", "data/coding/rounds.yml", ROUNDS[0], spec["rounds"], ROUNDS[1]),
+    ]
+    return out
+
+
+def undescribed(root: Path | None = None) -> dict[str, list[str]]:
+    """Columns that have no description, by table (empty when the dictionary is complete)."""
+    return {t.name: t.columns.loc[t.columns["description"].isna(), "column"].tolist()
+            for t in tables(root) if t.columns["description"].isna().any()}
+
+
+def unused(root: Path | None = None) -> dict[str, list[str]]:
+    """Descriptions that name no column of their file, by table (empty when none is stale)."""
+    return {t.name: list(t.unused) for t in tables(root) if t.unused}
+
+
+def uncovered_files(root: Path | None = None) -> list[str]:
+    """Files under data/ that the dictionary neither tabulates nor describes in a sentence."""
+    root = root or data.project_root()
+    covered = {t.file for t in tables(root)} | set(TEXT_FILES)
+    present = {p.relative_to(root).as_posix() for p in (root / "data").rglob("*") if p.is_file()}
+    return sorted(present - covered)

@@ -1,0 +1,58 @@
+"""A Sphinx extension that offers every notebook page for download as its executed ``.ipynb``.
+
+sphinx-book-theme puts a page's notebook in its download menu only when a launch service
+(Binder, Colab, ...) is configured (MyST-NB issue 124); this book runs offline and has none.
+myst-nb writes each page's notebook to ``_build/jupyter_execute``, but when the page's outputs
+come from the execution cache it writes the notebook without them. This extension takes that
+notebook, fills in the cached outputs when the cache holds them, writes it beside the page's
+source in the HTML output (``_sources/<page>.ipynb``) and tells the theme, whose download menu
+then lists ``.ipynb`` next to ``.md`` and ``.pdf``. A reader gets the notebook with the outputs
+the page shows, and can re-run it from the book's folder.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+from sphinx.application import Sphinx
+
+
+def executed_notebook(app: Sphinx, pagename: str) -> Path | None:
+    """The notebook myst-nb wrote for a page, or None if the page is not a notebook."""
+    if "kernelspec" not in app.env.metadata.get(pagename, {}):
+        return None
+    folder = Path(getattr(app.env, "mystnb_config").output_folder)
+    path = folder / f"{pagename}.ipynb"
+    return path if path.is_file() else None
+
+
+def with_cached_outputs(notebook: nbformat.NotebookNode, cache_path: Path) -> nbformat.NotebookNode:
+    """The notebook with the outputs the execution cache holds for its code, if it holds any."""
+    if not cache_path.is_dir():
+        return notebook
+    from jupyter_cache import get_cache
+
+    try:
+        return get_cache(cache_path).merge_match_into_notebook(notebook)[1]
+    except KeyError:  # the cache has no record of this code: keep the notebook as written
+        return notebook
+
+
+def _offer(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    source = executed_notebook(app, pagename) if doctree is not None else None
+    if source is None:
+        return
+    notebook = nbformat.read(source, as_version=4)
+    if not any(cell.get("outputs") or cell.get("execution_count") for cell in notebook.cells):
+        notebook = with_cached_outputs(notebook, Path(getattr(app.env, "mystnb_config").execution_cache_path))
+    target = Path(app.outdir) / "_sources" / f"{pagename}.ipynb"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(notebook, target)
+    context["ipynb_source"] = f"{pagename}.ipynb"  # read by the theme's download menu
+
+
+def setup(app: Sphinx) -> dict:
+    # before sphinx-book-theme builds its header buttons (priority 501)
+    app.connect("html-page-context", _offer, priority=400)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

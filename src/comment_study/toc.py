@@ -1,0 +1,78 @@
+"""The book's table of contents read as data: parts, their pages, and what each page promises.
+
+Tests, the landing page's map of the book and the instructor guide all iterate over
+``_toc.yml`` through this module, so a chapter added there is picked up everywhere.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+READING_TIME = re.compile(r"Reading time: about (\d+) minutes")
+TITLE = re.compile(r"^# (.+)$", re.MULTILINE)
+OBJECTIVES = re.compile(r":::\{admonition\} Learning objectives\n(.*?)\n:::", re.DOTALL)
+ROLE = re.compile(r"\{[\w:-]+\}`([^`<]*?)(?:\s*<[^`>]*>)?`")
+
+
+def plain(markup: str) -> str:
+    """A line of MyST with its roles reduced to their text (``{term}`codes <code>``` -> ``codes``)."""
+    return ROLE.sub(r"\1", markup)
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of the book as its source declares it."""
+
+    file: str
+    part: str
+    numbered: bool
+    title: str
+    reading_minutes: int | None
+    objectives: tuple[str, ...]
+
+
+def read(root: Path) -> dict:
+    """The parsed ``_toc.yml``."""
+    return yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
+
+
+def source(root: Path, file: str) -> Path:
+    """The source file of a toc entry (entries are written without their suffix)."""
+    matches = [root / f"{file}{suffix}" for suffix in (".md", ".ipynb") if (root / f"{file}{suffix}").is_file()]
+    if not matches:
+        raise FileNotFoundError(f"{root / '_toc.yml'}: no source file for toc entry {file!r}")
+    return matches[0]
+
+
+def describe(root: Path, file: str, part: str = "", numbered: bool = False) -> Page:
+    """Title, reading time and learning objectives of one page, read from its source."""
+    text = source(root, file).read_text(encoding="utf-8")
+    title = TITLE.search(text)
+    minutes = READING_TIME.search(text)
+    block = OBJECTIVES.search(text)
+    objectives = tuple(plain(line[2:]).strip().rstrip(";.") for line in (block.group(1) if block else "").splitlines()
+                       if line.startswith("- "))
+    return Page(file, part, numbered, title.group(1).strip() if title else file,
+                int(minutes.group(1)) if minutes else None, objectives)
+
+
+def pages(root: Path) -> list[Page]:
+    """Every page in reading order: the landing page, then each part's chapters."""
+    toc = read(root)
+    out = [describe(root, toc["root"])]
+    for part in toc.get("parts", []):
+        out += [describe(root, entry["file"], part.get("caption", ""), bool(part.get("numbered")))
+                for entry in part["chapters"]]
+    return out
+
+
+def parts(root: Path) -> list[tuple[str, list[Page]]]:
+    """The parts in order, each with its pages (the landing page belongs to none)."""
+    grouped: dict[str, list[Page]] = {}
+    for page in pages(root)[1:]:
+        grouped.setdefault(page.part, []).append(page)
+    return list(grouped.items())
