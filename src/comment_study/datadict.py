@@ -72,6 +72,20 @@ CSV_FILES = {
                 "attraction to children).",
         "note": "A paraphrase of what is disclosed, without detail.",
     }),
+    "data/reply_stances.csv": ("one reply, as the reader recorded it, and its stance towards the comment it answers", {
+        "comment_id": "The reply.",
+        "reply_to": "The comment it answers (the coder's memo link or the hand check).",
+        "stance": "'disputes', 'supports' or 'neither': how the reply treats the comment it answers "
+                  "(one reading, not reliability-tested).",
+        "note": "A paraphrase of what the reply does, the reason for the stance.",
+    }),
+    "data/coding/privacy_stance.csv": ("one comment coded privacy_liberty, read again for which side prevails", {
+        "comment_id": "The comment (coded privacy_liberty in the primary coding).",
+        "stance": "'liberty' (privacy, encryption or speech should hold), 'enforcement' (they must "
+                  "yield) or 'both' (both held; one reading, not reliability-tested).",
+        "value": "The value the comment chiefly weighs: 'encryption', 'privacy' or 'speech'.",
+        "basis": "A paraphrase of the argument, the reason for the stance.",
+    }),
 }
 
 SHEET = {
