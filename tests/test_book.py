@@ -179,6 +179,8 @@ def fixture_book(tmp_path_factory) -> Path:
         path = book / "data" / name
         path.write_text(path.read_text().splitlines()[0] + "\n")
     (book / "data/locations.csv").write_text("location,region,basis\nCleveland,Ohio,city in Ohio\n")
+    # The real landing page glues the key findings from the real coding, which this export lacks.
+    (book / "intro.md").write_text("# A fixture book\n\nSeven comments full of markup and traps.\n")
     (book / "_toc.yml").write_text(
         "format: jb-book\nroot: intro\nparts:\n  - caption: The study\n    numbered: true\n"
         "    chapters:\n      - file: chapters/article\n      - file: chapters/corpus\n      - file: chapters/references\n"
