@@ -5,11 +5,13 @@ code's patterns occurs in its text. It is written from the codebook on one half 
 comments (the build half, :func:`split_halves`) and judged on the other half, which its
 author never read while writing it.
 
-Patterns are case-insensitive regular expressions. Each is wrapped in word boundaries
-(``\\b(?:pattern)\\b``), so ``porn`` does not fire inside ``pornographer`` unless the pattern
-says ``porn\\w*``. A code's optional ``exclude`` patterns blank out phrases that look like a
-keyword but are not one ("thank God", "child pornography") before its patterns are tried.
-Texts are matched with curly apostrophes and quotation marks straightened.
+Patterns are regular expressions written in lower case and matched against the lower-cased
+text (so matching ignores case, and runs faster than a case-insensitive search). Each is
+wrapped in word boundaries (``\\b(?:pattern)\\b``), so ``porn`` does not fire inside
+``pornographer`` unless the pattern says ``porn\\w*``. A code's optional ``exclude`` patterns
+blank out phrases that look like a keyword but are not one ("thank God", "child
+pornography") before its patterns are tried. Curly apostrophes and quotation marks are
+straightened before matching.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ SPLIT_SEED = 20190929
 
 TOP_FIELDS = {"version", "codebook_version", "left_out", "codes"}
 CODE_FIELDS = {"note", "patterns", "exclude"}
-FLAGS = re.IGNORECASE
+ESCAPE = re.compile(r"\\.")
 STRAIGHTEN = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'})
 
 
@@ -51,13 +53,18 @@ class Rule:
 
     @cached_property
     def regex(self) -> re.Pattern[str]:
-        """All patterns as one alternation, each in a named group ``p0``, ``p1``, ... (word-bounded)."""
-        return re.compile("|".join(f"(?P<p{i}>{_bounded(p)})" for i, p in enumerate(self.patterns)), FLAGS)
+        """All patterns as one word-bounded alternation, each in a named group ``p0``, ``p1``, ...
+
+        ``\\b(?:(?P<p0>a)|(?P<p1>b))\\b`` finds the same matches as ``\\ba\\b|\\bb\\b`` (the
+        engine backtracks into the next alternative when the closing boundary fails), but
+        tests the opening boundary once per position instead of once per pattern.
+        """
+        return re.compile(_bounded("|".join(f"(?P<p{i}>{p})" for i, p in enumerate(self.patterns))))
 
     @cached_property
     def exclude_regex(self) -> re.Pattern[str] | None:
-        """The exclusion patterns as one alternation, or None."""
-        return re.compile("|".join(_bounded(p) for p in self.exclude), FLAGS) if self.exclude else None
+        """The exclusion patterns as one word-bounded alternation, or None."""
+        return re.compile(_bounded("|".join(f"(?:{p})" for p in self.exclude))) if self.exclude else None
 
 
 @dataclass(frozen=True)
@@ -160,17 +167,37 @@ def load(path: Path | str, known_codes: Sequence[str] | None = None) -> Dictiona
 
 
 def _check_pattern(where: str, pattern: object) -> None:
-    """A pattern must be a string that compiles, has no capturing group and cannot match nothing."""
+    """A pattern must be a lower-case string that compiles, has no capturing group and cannot match nothing."""
     if not isinstance(pattern, str) or not pattern.strip():
         raise DictionaryError(f"{where}: pattern {pattern!r} must be a non-empty string")
+    if any(ch.isupper() for ch in ESCAPE.sub("", pattern)):
+        raise DictionaryError(f"{where}: pattern {pattern!r} has upper-case letters; write it in lower case (texts are lower-cased before matching)")
     try:
-        compiled = re.compile(pattern, FLAGS)
+        compiled = re.compile(pattern)
     except re.error as err:
         raise DictionaryError(f"{where}: pattern {pattern!r} does not compile ({err})") from None
     if compiled.groups:
         raise DictionaryError(f"{where}: pattern {pattern!r} has a capturing group; write (?:...) instead")
     if compiled.fullmatch(""):
         raise DictionaryError(f"{where}: pattern {pattern!r} matches the empty string")
+
+
+def fingerprint(dictionary: Dictionary) -> str:
+    """SHA-256 of the codes' patterns and exclusions (not the notes): changes whenever what is matched changes."""
+    import hashlib
+    import json
+
+    rules = {r.code: {"patterns": list(r.patterns), "exclude": list(r.exclude)} for r in dictionary.rules}
+    return hashlib.sha256(json.dumps(rules, sort_keys=True).encode("utf-8")).hexdigest()
+
+
+FROZEN_FINGERPRINT = "12a0a536598e5b65c932d7dcf5f305242fd280cf8b5466178e8235e45b312873"
+"""The fingerprint of data/dictionary.yml when it was frozen, before the held-out half was first scored.
+
+The held-out scores are an honest test only of this dictionary. A test fails if the patterns
+change; whoever changes them must record a new freeze here and say in data/README.md and the
+chapter that the held-out half has since been seen.
+"""
 
 
 def study_dictionary(root: Path | None = None) -> Dictionary:
@@ -187,17 +214,17 @@ def apply(dictionary: Dictionary, texts: pd.Series) -> pd.DataFrame:
     Vectorised per code: one compiled alternation of the code's patterns is run over the
     whole Series with pandas' string methods, never a Python loop over comments.
     """
-    prepared = texts.fillna("").astype(str).str.translate(STRAIGHTEN)
+    prepared = texts.fillna("").astype(str).str.translate(STRAIGHTEN).str.lower()
     codes, matches, patterns = {}, {}, {}
     for rule in dictionary.rules:
         masked = prepared.str.replace(rule.exclude_regex, " ", regex=True) if rule.exclude_regex else prepared
-        found = masked.str.extract(rule.regex)
-        hit = found.notna().any(axis=1)
+        found = masked.str.extract(rule.regex).to_numpy(dtype=object)
+        present = pd.notna(found)
+        hit = present.any(axis=1)
+        first = present.argmax(axis=1)  # the one named group that matched, where any did
         codes[rule.code] = hit.astype(int)
-        first = found.notna().to_numpy().argmax(axis=1)
-        which = pd.Series(np.asarray(rule.patterns, dtype=object)[first], index=texts.index)
-        matches[f"{rule.code}_match"] = found.bfill(axis=1).iloc[:, 0].where(hit, "")
-        patterns[f"{rule.code}_pattern"] = which.where(hit, "")
+        matches[f"{rule.code}_match"] = np.where(hit, found[np.arange(len(found)), first], "")
+        patterns[f"{rule.code}_pattern"] = np.where(hit, np.asarray(rule.patterns, dtype=object)[first], "")
     return pd.concat([pd.DataFrame(codes, index=texts.index), pd.DataFrame(matches, index=texts.index),
                       pd.DataFrame(patterns, index=texts.index)], axis=1)
 
