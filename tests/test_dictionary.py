@@ -214,7 +214,7 @@ def held_out_scores(rules, rated) -> pd.DataFrame:
     return dictionary.code_scores(dictionary.apply(rules, half["text"]), half, rules.ids)
 
 
-def test_help_states_the_held_out_accuracy_the_data_give(rules, rated):
+def test_help_and_readme_state_the_held_out_accuracy_the_data_give(rules, rated):
     scores = held_out_scores(rules, rated)
     assert cli.HELD_OUT == {
         "macro_f1": f"{dictionary.macro_f1(scores):.2f}",
@@ -223,6 +223,9 @@ def test_help_states_the_held_out_accuracy_the_data_give(rules, rated):
     }, "update cli.HELD_OUT (and the README) to what the data now give"
     shown = subprocess.run([sys.executable, "-m", "comment_study", "code", "--help"], capture_output=True, text=True).stdout
     assert all(value in shown for value in cli.HELD_OUT.values())
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    assert ("average F1 against the careful human coding is {macro_f1} (per code from {lowest_f1} to {highest_f1})"
+            .format(**cli.HELD_OUT)) in readme
 
 
 def test_held_out_scores_use_only_held_out_comments(rules, rated):
@@ -253,3 +256,29 @@ def test_synthetic_export_copies_no_real_comment_or_name(comments):
     names = {n for n in comments["author"] if len(n) > 3}
     headers = set(re.findall(r"^(.+) \(", synthetic, flags=re.MULTILINE))
     assert not headers & names
+
+
+# --- explaining mistakes --------------------------------------------------------------------
+
+def test_negation_and_quotation_are_found_where_the_match_stands():
+    assert dictionary.negation_before("I am NOT sympathetic to Facebook, but", "facebook")
+    assert not dictionary.negation_before("Facebook is not the problem", "facebook")
+    assert dictionary.negation_before("They didn’t blame Facebook", "facebook")  # curly apostrophe
+    assert dictionary.inside_quotes('He asked “why aren’t companies acting?” Because', "companies")
+    assert not dictionary.inside_quotes('"Quoted." Then companies act', "companies")
+    assert not dictionary.inside_quotes("no such words here", "companies")
+
+
+def test_verdicts_paraphrase_protected_comments_and_list_both_codings(rules, comments, book):
+    from comment_study import quotes
+
+    primary = coding.load_sheet(ROOT / "data/coding/primary.csv", book, comments, complete=True)
+    found = dictionary.apply(rules, comments["text"]).set_axis(comments["comment_id"])
+    protected = sorted(quotes.protected_ids())[0]
+    shown = dictionary.verdicts(comments, primary, found, rules.ids, protected)
+    assert isinstance(shown.shown, quotes.Paraphrase)
+    sheet = primary.set_index("comment_id").loc[protected]
+    assert shown.human == [c for c in rules.ids if sheet[c] == 1]
+    assert shown.dictionary == {c: found.loc[protected, f"{c}_match"] for c in rules.ids if found.loc[protected, c] == 1}
+    html = shown._repr_html_()
+    assert "Paraphrase" in html and "Human coding" in html

@@ -258,6 +258,13 @@ def _ratio(top: float, bottom: float) -> float:
     return top / bottom if bottom else float("nan")
 
 
+def f1(predicted: Sequence[int], reference: Sequence[int]) -> float:
+    """F1 of one 0/1 code against the reference (NaN when neither ever applies it), for bootstrapping."""
+    p, r = np.asarray(predicted, dtype=bool), np.asarray(reference, dtype=bool)
+    tp = int((p & r).sum())
+    return _ratio(2 * tp, int(p.sum()) + int(r.sum()))  # 2tp / (2tp + fp + fn)
+
+
 def code_scores(predicted: pd.DataFrame, reference: pd.DataFrame, ids: Sequence[str]) -> pd.DataFrame:
     """Per code: counts, precision, recall, F1 and Cohen's κ of the dictionary against the reference coding.
 
@@ -282,3 +289,59 @@ def code_scores(predicted: pd.DataFrame, reference: pd.DataFrame, ids: Sequence[
 def macro_f1(scores: pd.DataFrame) -> float:
     """The unweighted mean F1 over the codes where F1 is defined: every code counts the same."""
     return float(scores["f1"].mean(skipna=True))
+
+
+NEGATION = re.compile(r"\b(?:not|no|never|nothing|nobody|none|neither|nor|cannot|without|\w+n't)\b")
+QUOTED = re.compile(r'"[^"]*"')
+
+
+def _first(text: str, match: str) -> tuple[str, int]:
+    """The text as the dictionary saw it (straightened, lower case) and where ``match`` first occurs."""
+    seen = text.translate(STRAIGHTEN).lower()
+    return seen, seen.find(match.lower())
+
+
+def negation_before(text: str, match: str, words: int = 3) -> bool:
+    """Whether a negation ("not", "never", "n't", ...) stands within ``words`` words before ``match``."""
+    seen, at = _first(text, match)
+    return at >= 0 and bool(NEGATION.search(" ".join(seen[:at].split()[-words:])))
+
+
+def inside_quotes(text: str, match: str) -> bool:
+    """Whether the first occurrence of ``match`` lies inside quotation marks (words the commenter quotes)."""
+    seen, at = _first(text, match)
+    return at >= 0 and any(q.start() < at < q.end() for q in QUOTED.finditer(seen))
+
+
+@dataclass(frozen=True)
+class Verdicts:
+    """A comment shown with what the dictionary found (and the words that fired it) beside the human coding."""
+
+    shown: object  # a quotes.Quote or quotes.Paraphrase
+    dictionary: dict[str, str]  # code -> the words that fired it
+    human: list[str]
+
+    def _repr_html_(self) -> str:
+        import html
+
+        found = ", ".join(f"<code>{html.escape(c)}</code> (“{html.escape(m)}”)" for c, m in self.dictionary.items()) or "none"
+        human = ", ".join(f"<code>{html.escape(c)}</code>" for c in self.human) or "none"
+        return (f"{self.shown._repr_html_()}<p class=\"coded-as\"><strong>Dictionary:</strong> {found}. "
+                f"<strong>Human coding:</strong> {human}.</p>")
+
+    def __repr__(self) -> str:
+        found = ", ".join(f"{c} ({m!r})" for c, m in self.dictionary.items()) or "none"
+        return f"{self.shown!r}\nDictionary: {found}. Human coding: {', '.join(self.human) or 'none'}."
+
+
+def verdicts(comments: pd.DataFrame, sheet: pd.DataFrame, found: pd.DataFrame, ids: Sequence[str], comment_id: int) -> Verdicts:
+    """Show a comment safely (quoted, or paraphrased if protected) with the dictionary's codes and the human codes.
+
+    ``found`` is :func:`apply`'s output indexed by comment id; ``sheet`` a coding sheet.
+    """
+    from .quotes import quote_or_paraphrase
+
+    human = sheet.loc[sheet["comment_id"] == comment_id].iloc[0]
+    row = found.loc[comment_id]
+    shown = quote_or_paraphrase(comments, comment_id, human["memo"])
+    return Verdicts(shown, {c: row[f"{c}_match"] for c in ids if row[c] == 1}, [c for c in ids if human[c] == 1])
