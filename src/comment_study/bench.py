@@ -108,12 +108,13 @@ def synthetic_comment(rng: np.random.Generator) -> str:
 def synthetic_export(n: int = BENCH_COMMENTS, seed: int = BENCH_SEED) -> str:
     """A deterministic export of ``n`` made-up comments in the study's format, for timing only.
 
-    Commenters are "Reader 1", "Reader 2", ... (about one per 2.5 comments, so some post
-    several times); about 1% of comments are empty and 1% repeat the commenter's last comment,
-    so the repost and counting rules have work to do. No real comment or name is used.
+    Commenters are "Reader 1", "Reader 2", ... (about one per 1.3 comments, as in the study's
+    thread, so some post several times); about 1% of comments are empty and 1% repeat the
+    commenter's last comment, so the repost and counting rules have work to do. No real
+    comment or name is used.
     """
     rng = np.random.default_rng(seed)
-    n_readers = max(1, int(n / 2.5))
+    n_readers = max(1, int(n / 1.3))
     lines = [f"Sep 28, 2019 · {n} comments"]
     last: dict[int, str] = {}
     for _ in range(n):
