@@ -282,3 +282,20 @@ def test_verdicts_paraphrase_protected_comments_and_list_both_codings(rules, com
     assert shown.dictionary == {c: found.loc[protected, f"{c}_match"] for c in rules.ids if found.loc[protected, c] == 1}
     html = shown._repr_html_()
     assert "Paraphrase" in html and "Human coding" in html
+
+
+def test_a_rule_built_in_code_is_checked_like_one_read_from_a_file():
+    with pytest.raises(dictionary.DictionaryError, match="'skeptical'.*lower case"):
+        dictionary.Rule("skeptical", ("I doubt",))
+    with pytest.raises(dictionary.DictionaryError, match="at least one pattern"):
+        dictionary.Rule("skeptical", ())
+
+
+def test_the_chapters_hands_on_exercise_runs(rated):
+    build_ids, held_ids = dictionary.split_halves(rated["comment_id"])
+    mine = dictionary.Dictionary((dictionary.Rule(
+        "skeptical", ("moral panic", "exaggerat\\w*", "overblown", "i doubt"), exclude=("no doubt",)),))
+    for ids in (build_ids, held_ids):
+        half = rated[rated["comment_id"].isin(ids)]
+        scores = dictionary.code_scores(dictionary.apply(mine, half["text"]), half, ["skeptical"])
+        assert scores.loc["skeptical", "n"] == len(ids)

@@ -131,15 +131,20 @@ def synthetic_export(n: int = BENCH_COMMENTS, seed: int = BENCH_SEED) -> str:
 
 def time_code(n: int = BENCH_COMMENTS, seed: int = BENCH_SEED) -> dict[str, float]:
     """Seconds for the dictionary step and for the whole ``code`` command, with and without sentiment."""
-    from . import corpus, dictionary
+    from . import corpus, dictionary, threads
 
     with tempfile.TemporaryDirectory() as tmp:
         export = Path(tmp) / "synthetic.txt"
         export.write_text(synthetic_export(n, seed), encoding="utf-8")
-        texts = corpus.parse_export(export)["text"]
+        start = time.perf_counter()
+        table = corpus.parse_export(export)
+        parse_s = time.perf_counter() - start
+        start = time.perf_counter()
+        threads.find_reposts(table)
+        reposts_s = time.perf_counter() - start
         rules = dictionary.study_dictionary()
         start = time.perf_counter()
-        dictionary.apply(rules, texts)
+        dictionary.apply(rules, table["text"])
         dictionary_s = time.perf_counter() - start
         whole = {}
         for label, extra in (("whole_no_sentiment_s", ["--no-sentiment"]), ("whole_s", [])):
@@ -149,7 +154,7 @@ def time_code(n: int = BENCH_COMMENTS, seed: int = BENCH_SEED) -> dict[str, floa
             whole[label] = time.perf_counter() - start
             if result.returncode != 0:
                 raise RuntimeError(f"code failed:\n{result.stderr[-3000:]}")
-    return {"n": n, "dictionary_s": dictionary_s, **whole}
+    return {"n": n, "parse_s": parse_s, "reposts_s": reposts_s, "dictionary_s": dictionary_s, **whole}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -161,8 +166,12 @@ def main(argv: list[str] | None = None) -> int:
         bench_book()
     code = time_code(args.comments)
     n = code["n"]
-    print(f"code on {n:,} synthetic comments (2 cores shared; one process):")
+    sentiment_s = code["whole_s"] - code["whole_no_sentiment_s"]
+    print(f"code on {n:,} synthetic comments (one process; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores):")
+    print(f"  parse:                      {code['parse_s']:7.1f} s  ({n / code['parse_s']:9,.0f} comments/s)")
+    print(f"  repost check:               {code['reposts_s']:7.1f} s  ({n / code['reposts_s']:9,.0f} comments/s)")
     print(f"  dictionary step:            {code['dictionary_s']:7.1f} s  ({n / code['dictionary_s']:9,.0f} comments/s)")
+    print(f"  sentiment (difference):     {sentiment_s:7.1f} s  ({1000 * sentiment_s / n:9.2f} ms/comment)")
     print(f"  whole command, no sentiment:{code['whole_no_sentiment_s']:7.1f} s  ({n / code['whole_no_sentiment_s']:9,.0f} comments/s)")
     print(f"  whole command:              {code['whole_s']:7.1f} s  ({n / code['whole_s']:9,.0f} comments/s)")
     print(json.dumps({k: round(v, 2) for k, v in code.items()}))

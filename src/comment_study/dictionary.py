@@ -51,6 +51,12 @@ class Rule:
     exclude: tuple[str, ...] = ()
     note: str = ""
 
+    def __post_init__(self) -> None:
+        if not self.patterns:
+            raise DictionaryError(f"code {self.code!r}: needs at least one pattern")
+        for pattern in (*self.patterns, *self.exclude):
+            _check_pattern(f"code {self.code!r}", pattern)
+
     @cached_property
     def regex(self) -> re.Pattern[str]:
         """All patterns as one word-bounded alternation, each in a named group ``p0``, ``p1``, ...
