@@ -163,7 +163,7 @@ def build_parser() -> argparse.ArgumentParser:
     code.add_argument("--dictionary", help="another dictionary file in the format of the book's data/dictionary.yml "
                       "(default: the study's, which needs the book's folder)")
     code.add_argument("--no-sentiment", action="store_true",
-                      help="skip the sentiment scores (the slow step: about 1 ms per comment)")
+                      help="leave out the sentiment scores and their columns (faster on large threads)")
     code.add_argument("--locations", help="a CSV (location,region,basis) deciding places the rules cannot")
     code.set_defaults(handler=code_command)
     return parser
