@@ -86,3 +86,20 @@ def test_quoting_an_earlier_comment_is_a_reply():
 def test_a_reply_cue_answers_the_comment_just_before():
     t = table([("Ann", "Abuse has always existed."), ("Bob", "True, but not at this scale.")])
     assert threads.find_replies(t)["reply_to"].tolist()[1] == 1
+
+
+def test_quick_repost_check_agrees_with_the_full_similarity(comments):
+    from hypothesis import given, settings, strategies as st
+
+    texts = [t for t in comments["text"] if t][:40]
+    for a in texts[:20]:
+        for b in texts:
+            for threshold in (0.5, 0.8, 0.95):
+                assert threads.similar_at_least(a, b, threshold) == (threads.text_similarity(a, b) >= threshold)
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.text(max_size=40), st.text(max_size=40), st.floats(0, 1))
+    def check(a, b, threshold):
+        assert threads.similar_at_least(a, b, threshold) == (threads.text_similarity(a, b) >= threshold)
+
+    check()

@@ -1,9 +1,12 @@
-"""``make bench``: how long the book takes to build, from clean and from cache.
+"""``make bench``: how long the book takes to build, and how fast ``code`` runs on a large thread.
 
 Builds a temporary copy of the book twice (clean, then with nothing changed) and reports
-each chapter's execution time as myst-nb recorded it. A benchmark, not a test: it prints, and
-with ``--write bench.json`` it also records the figures in that file, which is committed and
-read by the book's "Reproducing this book" appendix (so no build time is typed into prose).
+each chapter's execution time as myst-nb recorded it. Then writes a synthetic export of
+100,000 comments (:func:`synthetic_export`: recombined template sentences, no real comment
+or name) and times the dictionary step and the whole ``code`` command on it, with and
+without sentiment. A benchmark, not a test: it prints, and with ``--write bench.json`` it
+also records the build figures in that file, which is committed and read by the book's
+"Reproducing this book" appendix (so no build time is typed into prose).
 """
 
 from __future__ import annotations
@@ -20,7 +23,50 @@ import tempfile
 import time
 from pathlib import Path
 
+import numpy as np
+
 from .data import project_root
+
+BENCH_SEED = 20190928
+BENCH_COMMENTS = 100_000
+
+_OPENERS = ["", "Honestly, ", "Frankly, ", "After reading this, ", "Sadly, ", "Once again, ", "To be clear, "]
+_SUBJECTS = ["the platforms", "Congress", "the tech companies", "the police", "our lawmakers", "the agencies",
+             "the big apps", "the regulators", "the courts", "the prosecutors", "the phone makers", "the site owners"]
+_VERBS = ["need to act", "have failed us", "should pay for the cleanup", "must be held accountable",
+          "are not doing enough", "look the other way", "should hire more investigators", "need more funding"]
+_TEMPLATES = [
+    "{opener}{subject} {verb}.",
+    "This is {feeling}; I could barely finish the {piece}.",
+    "Thank you to the reporters for this {quality} {piece}.",
+    "The {piece} leaves out how many of the {count} reports are duplicates.",
+    "Encryption protects everyone's privacy, and weakening it would hurt ordinary people.",
+    "Why not train better filters and scan uploads before they spread?",
+    "As a {role}, I have seen what this does to families.",
+    "Abuse like this existed long before the internet; the scale is what changed.",
+    "My {relative} asked me what we can do, and I had no answer.",
+    "Anyone caught should face {punishment}.",
+    "It is not strangers but {offender} who do most of the harm.",
+    "{subject} {verb}, and the {piece} says so plainly.",
+    "I keep thinking about the {count} images and the people who must review them.",
+    "The numbers are {feeling}, but the {piece} is {quality} work.",
+    "We should write to our representatives and donate to the groups that help.",
+    "Nothing will change until {subject} {verb}.",
+    "Parents should think twice before posting photos of their children.",
+    "The real problem is the culture that treats children as objects.",
+]
+_FILL = {
+    "feeling": ["sickening", "heartbreaking", "hard to take in", "troubling", "overwhelming", "grim"],
+    "piece": ["article", "story", "report", "investigation", "series", "piece"],
+    "quality": ["careful", "important", "thorough", "brave", "clear", "long"],
+    "count": ["45 million", "18 million", "thousands of", "millions of", "12 million"],
+    "role": ["teacher", "nurse", "social worker", "therapist", "lawyer", "parent of three"],
+    "relative": ["daughter", "son", "husband", "wife", "neighbour", "sister"],
+    "punishment": ["life in prison", "much longer sentences", "public exposure", "real prison time"],
+    "offender": ["relatives", "family friends", "coaches", "people the children trust", "neighbours"],
+}
+_PLACES = ["Ohio", "Texas", "NYC", "California", "London", "Toronto", "Oregon", "Florida", "Illinois",
+           "Maine", "Sydney", "Berlin", "Georgia", "Vermont", "Nevada", "Somewhere"]
 
 IGNORED = shutil.ignore_patterns(".venv", "_build", "downloads", ".git", ".pytest_cache", ".hypothesis", "__pycache__",
                                  "*.egg-info", "node_modules")
@@ -52,6 +98,71 @@ def chapter_times(book: Path) -> dict[str, float]:
     return dict(sorted(times.items()))
 
 
+def synthetic_comment(rng: np.random.Generator) -> str:
+    """One made-up comment: one to seven template sentences with their slots filled at random."""
+    sentences = []
+    for _ in range(int(rng.integers(1, 8))):
+        template = _TEMPLATES[int(rng.integers(len(_TEMPLATES)))]
+        fill = {key: values[int(rng.integers(len(values)))] for key, values in _FILL.items()}
+        fill.update(opener=_OPENERS[int(rng.integers(len(_OPENERS)))], subject=_SUBJECTS[int(rng.integers(len(_SUBJECTS)))],
+                    verb=_VERBS[int(rng.integers(len(_VERBS)))])
+        sentence = template.format(**fill)
+        sentences.append(sentence[0].upper() + sentence[1:])
+    return " ".join(sentences)
+
+
+def synthetic_export(n: int = BENCH_COMMENTS, seed: int = BENCH_SEED) -> str:
+    """A deterministic export of ``n`` made-up comments in the study's format, for timing only.
+
+    Commenters are "Reader 1", "Reader 2", ... (about one per 1.3 comments, as in the study's
+    thread, so some post several times); about 1% of comments are empty and 1% repeat the
+    commenter's last comment, so the repost and counting rules have work to do. No real
+    comment or name is used.
+    """
+    rng = np.random.default_rng(seed)
+    n_readers = max(1, int(n / 1.3))
+    lines = [f"Sep 28, 2019 · {n} comments"]
+    last: dict[int, str] = {}
+    for _ in range(n):
+        reader = int(rng.integers(1, n_readers + 1))
+        lines.append(f"Reader {reader} ({_PLACES[reader % len(_PLACES)]})")
+        roll = rng.random()
+        if roll < 0.01:
+            continue  # an empty comment: no text line at all
+        text = last[reader] if roll < 0.02 and reader in last else synthetic_comment(rng)
+        last[reader] = text
+        lines.append(text)
+    return "\n".join(lines) + "\n"
+
+
+def time_code(n: int = BENCH_COMMENTS, seed: int = BENCH_SEED) -> dict[str, float]:
+    """Seconds for the dictionary step and for the whole ``code`` command, with and without sentiment."""
+    from . import corpus, dictionary, threads
+
+    with tempfile.TemporaryDirectory() as tmp:
+        export = Path(tmp) / "synthetic.txt"
+        export.write_text(synthetic_export(n, seed), encoding="utf-8")
+        start = time.perf_counter()
+        table = corpus.parse_export(export)
+        parse_s = time.perf_counter() - start
+        start = time.perf_counter()
+        threads.find_reposts(table)
+        reposts_s = time.perf_counter() - start
+        rules = dictionary.study_dictionary()
+        start = time.perf_counter()
+        dictionary.apply(rules, table["text"])
+        dictionary_s = time.perf_counter() - start
+        whole = {}
+        for label, extra in (("whole_no_sentiment_s", ["--no-sentiment"]), ("whole_s", [])):
+            command = [sys.executable, "-m", "comment_study", "code", str(export), "--out", str(Path(tmp) / "coded.csv"), *extra]
+            start = time.perf_counter()
+            result = subprocess.run(command, capture_output=True, text=True, env={**os.environ, "COMMENT_STUDY_ROOT": str(project_root())})
+            whole[label] = time.perf_counter() - start
+            if result.returncode != 0:
+                raise RuntimeError(f"code failed:\n{result.stderr[-3000:]}")
+    return {"n": n, "parse_s": parse_s, "reposts_s": reposts_s, "dictionary_s": dictionary_s, **whole}
+
+
 def recorded(root: Path) -> dict | None:
     """The figures ``bench.json`` records, or None before the first ``make bench``."""
     return load(root) if (root / BENCH_FILE).is_file() else None
@@ -70,9 +181,34 @@ def load(root: Path) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m comment_study.bench", description=__doc__.splitlines()[0])
-    parser.add_argument("--write", metavar="FILE", help="also record the figures in FILE (bench.json)")
+    parser = argparse.ArgumentParser(prog="python -m comment_study.bench", description=__doc__)
+    parser.add_argument("--skip-book", action="store_true", help="time only the code command")
+    parser.add_argument("--comments", type=int, default=BENCH_COMMENTS, help="size of the synthetic export")
+    parser.add_argument("--write", metavar="FILE", help="also record the build figures in FILE (bench.json)")
     args = parser.parse_args(argv)
+    if not args.skip_book:
+        figures = bench_book()
+        if args.write:
+            root = project_root()
+            out = Path(args.write) if Path(args.write).is_absolute() else root / args.write
+            out.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+            print(f"wrote {out}")
+    code = time_code(args.comments)
+    n = code["n"]
+    sentiment_s = code["whole_s"] - code["whole_no_sentiment_s"]
+    print(f"code on {n:,} synthetic comments (one process; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores):")
+    print(f"  parse:                      {code['parse_s']:7.1f} s  ({n / code['parse_s']:9,.0f} comments/s)")
+    print(f"  repost check:               {code['reposts_s']:7.1f} s  ({n / code['reposts_s']:9,.0f} comments/s)")
+    print(f"  dictionary step:            {code['dictionary_s']:7.1f} s  ({n / code['dictionary_s']:9,.0f} comments/s)")
+    print(f"  sentiment (difference):     {sentiment_s:7.1f} s  ({1000 * sentiment_s / n:9.2f} ms/comment)")
+    print(f"  whole command, no sentiment:{code['whole_no_sentiment_s']:7.1f} s  ({n / code['whole_no_sentiment_s']:9,.0f} comments/s)")
+    print(f"  whole command:              {code['whole_s']:7.1f} s  ({n / code['whole_s']:9,.0f} comments/s)")
+    print(json.dumps({k: round(v, 2) for k, v in code.items()}))
+    return 0
+
+
+def bench_book() -> None:
+    """Time a clean build and a no-change rebuild of a copy of the book, and each chapter's execution."""
     root = project_root()
     with tempfile.TemporaryDirectory() as tmp:
         book = Path(tmp) / "book"
@@ -85,18 +221,8 @@ def main(argv: list[str] | None = None) -> int:
     print("chapter execution (clean build):")
     for name, seconds in per_chapter.items():
         print(f"  {name:32s} {seconds:6.1f} s")
-    figures = {
-        "clean_s": round(clean, 1), "cached_s": round(cached, 1),
-        "chapters_s": {k: round(v, 1) for k, v in per_chapter.items()},
-        "measured_on": datetime.date.today().isoformat(), "cpus": os.cpu_count(),
-        "python": platform.python_version(),
-    }
-    print(json.dumps(figures))
-    if args.write:
-        out = Path(args.write) if Path(args.write).is_absolute() else root / args.write
-        out.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
-        print(f"wrote {out}")
-    return 0
+    print(json.dumps({"clean_s": round(clean, 1), "cached_s": round(cached, 1),
+                      "chapters_s": {k: round(v, 1) for k, v in per_chapter.items()}}))
 
 
 if __name__ == "__main__":

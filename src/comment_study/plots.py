@@ -225,3 +225,19 @@ def percent_axis(fig: plt.Figure, axis: str = "x") -> plt.Figure:
         scale.set_major_locator(MaxNLocator(steps=[1, 2, 5, 10]))
         scale.set_major_formatter(PercentFormatter(1.0, decimals=0))
     return fig
+
+
+def dumbbell(first: pd.Series, second: pd.Series, first_label: str, second_label: str, title: str,
+             xlabel: str) -> plt.Figure:
+    """Two values per item joined by a line (before and after, say), sorted by the second value."""
+    order = second.sort_values().index
+    fig, ax = plt.subplots(figsize=(7.5, max(2.5, 0.3 * len(order) + 1.4)))
+    y = list(range(len(order)))
+    ax.hlines(y, first[order].to_numpy(), second[order].to_numpy(), color=MUTED, linewidth=1.5)
+    ax.plot(first[order].to_numpy(), y, "o", color=MUTED, label=first_label, markerfacecolor="white")
+    ax.plot(second[order].to_numpy(), y, "o", color=MAIN, label=second_label)
+    ax.set_yticks(y, [str(k) for k in order])
+    ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    ax.legend(loc="lower right")
+    return finish(fig)
