@@ -10,6 +10,8 @@ import re
 
 import pandas as pd
 
+from .text import sentences
+
 CLAIMS: dict[str, tuple[str, str]] = {
     "images_2018": ("photos and videos of abuse reported by tech companies in 2018",
                     r"record (?P<figure>\d+ million) online photos"),
@@ -24,12 +26,6 @@ CLAIMS: dict[str, tuple[str, str]] = {
     "officials": ("law enforcement officials interviewed",
                   r"interviews with (?P<figure>nearly three\s+dozen) local"),
 }
-
-
-def sentences(text: str) -> list[str]:
-    """Split text into sentences on end punctuation (no NLTK: the book builds offline)."""
-    flat = re.sub(r"\s+", " ", text).strip()
-    return [s for s in re.split(r"(?<=[.!?”])\s+(?=[A-Z“\"])", flat) if s]
 
 
 def key_figures(text: str) -> pd.DataFrame:
