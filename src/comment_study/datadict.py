@@ -148,6 +148,9 @@ TEXT_FILES = {
     "data/README.md": "What each data file is, who produced it and how, and the raw sources' checksums.",
     "data/raw/nyt-article-excerpt-2019-09-28.txt": "Plain text of the article excerpt as captured; it has "
                                                    "no columns and is quoted only briefly.",
+    "data/dictionary.yml": "The keyword dictionary of the dictionary chapter: per code, case-insensitive "
+                           "patterns, optional exclude patterns and a note; validated and documented by "
+                           "comment_study.dictionary (see data/README.md for how it was written).",
 }
 
 
