@@ -57,6 +57,20 @@ def build(book: Path) -> subprocess.CompletedProcess:
     return result
 
 
+def disclosure_runs(table) -> set[str]:
+    """Eight-word runs of the disclosures that no quotable comment shares: a quote of one is evidence.
+
+    A stock phrase that a quotable comment also uses ("thank you NYT for bringing this to the")
+    is no evidence that a disclosure was quoted, so it is left out.
+    """
+    from comment_study import data, quotes
+
+    table = table.set_index("comment_id") if "comment_id" in table.columns else table
+    protected = set(data.disclosures(ROOT)["comment_id"])
+    runs = set().union(*(quotes.word_runs(table.loc[cid, "text"]) for cid in protected))
+    return runs - set().union(*(quotes.word_runs(text) for cid, text in table["text"].items() if cid not in protected))
+
+
 def toc_pages(book: Path) -> list[str]:
     """Every page the table of contents lists, as paths without suffix."""
     toc = yaml.safe_load((book / "_toc.yml").read_text())

@@ -15,7 +15,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from comment_study import data, privacy, quotes, regions
-from conftest import FIXTURES, ROOT, build, copy_book, set_execution, toc_pages
+from conftest import FIXTURES, ROOT, build, copy_book, disclosure_runs, set_execution, toc_pages
 
 pytestmark = pytest.mark.build
 
@@ -121,22 +121,11 @@ def test_no_precise_location_reaches_any_page(built_book):
 
 
 def test_no_disclosure_is_quoted_verbatim(built_book):
-    table = data.comments(ROOT).set_index("comment_id")
-    protected = set(data.disclosures(ROOT)["comment_id"])
-
-    def runs_of(text: str) -> set[str]:
-        words = re.findall(r"\w+", text.lower())
-        return {" ".join(words[i:i + 8]) for i in range(len(words) - 7)}
-
-    runs = set().union(*(runs_of(table.loc[cid, "text"]) for cid in protected))
-    # a stock phrase that a quotable comment shares ("thank you NYT for bringing this to the")
-    # is no evidence that a disclosure was quoted
-    runs -= set().union(*(runs_of(text) for cid, text in table["text"].items() if cid not in protected))
+    runs = disclosure_runs(data.comments(ROOT))
     assert runs
     for path in html_pages(built_book):
-        words = re.findall(r"\w+", BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser").get_text(" ").lower())
-        page_runs = {" ".join(words[i:i + 8]) for i in range(len(words) - 7)}
-        assert not (page_runs & runs), path.name
+        page_text = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser").get_text(" ")
+        assert not (quotes.word_runs(page_text) & runs), path.name
 
 
 def test_no_memory_addresses_in_any_page(built_book):

@@ -126,3 +126,13 @@ def test_show_paraphrases_disclosures_and_quotes_the_rest(study):
     assert isinstance(shown[0], quotes.Paraphrase)
     assert shown[0].paraphrase == study.table.set_index("comment_id").loc[protected, "memo"]
     assert isinstance(shown[1], quotes.Quote)
+
+
+def test_verdict_says_why_a_difference_was_not_tested_and_reads_the_p_value():
+    table, group = _toy(30, 40, 12, 3)
+    tested = findings.compare(table, ["x"], group, ("a", "b")).loc["x"]
+    assert findings.verdict(tested).startswith("a difference unlikely to be chance")
+    assert findings.verdict(tested).endswith(findings.p_text(tested["p"]))
+    rare, group = _toy(40, 40, 1, 1)
+    untested = findings.compare(rare, ["x"], group, ("a", "b")).loc["x"]
+    assert findings.verdict(untested) == f"not tested: fewer than {findings.MIN_CODED} comments carry the code"

@@ -23,8 +23,8 @@ from xml.etree import ElementTree as ET
 import pandas as pd
 import pytest
 
-from comment_study import cli, codebook, coding, data, privacy, refi, regions, sphinx_downloads
-from conftest import ROOT
+from comment_study import cli, codebook, coding, data, privacy, quotes, refi, regions, sphinx_downloads
+from conftest import ROOT, disclosure_runs
 
 P = "{urn:QDA-XML:project:1.0}"
 C = "{urn:QDA-XML:codebook:1.0}"
@@ -381,18 +381,10 @@ def test_no_commenters_location_is_exported_finer_than_its_region(texts, comment
 
 
 def test_no_disclosure_is_reproduced_in_either_file(texts, comments):
-    table = comments.set_index("comment_id")
-    protected = set(data.disclosures(ROOT)["comment_id"])
-
-    def runs_of(text: str) -> set[str]:
-        words = re.findall(r"\w+", text.lower())
-        return {" ".join(words[i:i + 8]) for i in range(len(words) - 7)}
-
-    runs = set().union(*(runs_of(table.loc[cid, "text"]) for cid in protected))
-    runs -= set().union(*(runs_of(text) for cid, text in table["text"].items() if cid not in protected))
+    runs = disclosure_runs(comments)
     assert runs
     for name, text in texts.items():
-        assert not (runs_of(text) & runs), name
+        assert not (quotes.word_runs(text) & runs), name
 
 
 # --- the command line and the book's downloads --------------------------------------------------

@@ -399,3 +399,11 @@ PRIVACY_STANCE: dict[str, tuple[str, ...]] = {
 encryption or speech should hold, or enforcement's cost is the warning; ``enforcement``: they must
 yield; ``both``: both held, as an unresolved dilemma or a proposal to keep both), and which value
 the comment chiefly weighs."""
+
+
+def verdict(row: pd.Series, alpha: float = 0.05) -> str:
+    """One row of :func:`compare` as prose: whether the difference was tested, and what the test says."""
+    if row["tested"] != "yes":
+        return f"not tested: {row['tested'].removeprefix('no: ')}"
+    word = "a difference unlikely to be chance" if row["p"] < alpha else "no detectable difference"
+    return f"{word}, Fisher’s exact test {p_text(row['p'])}"
