@@ -27,7 +27,7 @@ serve: book  ## Preview the built book on http://localhost:8000
 	$(BIN)/python -m http.server --directory _build/html --bind 127.0.0.1 8000
 
 bench: $(STAMP)  ## Time a clean build, a no-change rebuild and each chapter's execution; record them in bench.json
-	$(BIN)/python -m comment_study.bench --write bench.json
+	$(BIN)/python -m comment_study.book.bench --write bench.json
 
 clean:  ## Remove the built book and its execution cache (keeps .venv)
 	rm -rf _build

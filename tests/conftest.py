@@ -14,7 +14,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 JUPYTER_BOOK = Path(sys.executable).with_name("jupyter-book")
-from comment_study.bench import IGNORED  # noqa: E402  (what a copy of the book leaves out)
+from comment_study.book.bench import IGNORED  # noqa: E402  (what a copy of the book leaves out)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -26,7 +26,7 @@ def _study_root():
 
 @pytest.fixture(scope="session")
 def comments():
-    from comment_study import data
+    from comment_study.corpus import files as data
 
     return data.comments(ROOT)
 
@@ -63,7 +63,8 @@ def disclosure_runs(table) -> set[str]:
     A stock phrase that a quotable comment also uses ("thank you NYT for bringing this to the")
     is no evidence that a disclosure was quoted, so it is left out.
     """
-    from comment_study import data, quotes
+    from comment_study.corpus import files as data
+    from comment_study.study import quotes
 
     table = table.set_index("comment_id") if "comment_id" in table.columns else table
     protected = set(data.disclosures(ROOT)["comment_id"])

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 from sklearn.metrics import cohen_kappa_score
 
-from comment_study import agreement
+from comment_study.coding import agreement
 
 pairs = st.integers(min_value=2, max_value=60).flatmap(
     lambda n: st.tuples(

@@ -8,7 +8,9 @@ import re
 import pandas as pd
 import pytest
 
-from comment_study import bench, data, datadict, environment, toc
+from comment_study.book import bench, datadict, environment, toc
+
+from comment_study.corpus import files as data
 from conftest import ROOT, toc_pages
 
 
@@ -63,7 +65,7 @@ def test_a_new_data_file_is_reported_until_described(tmp_path):
 
 
 def test_code_columns_are_described_by_the_codebook_they_were_coded_with():
-    from comment_study import codebook
+    from comment_study.coding import codebook
 
     book = codebook.load(ROOT / "data/codebook.yml")
     table = next(t for t in datadict.tables(ROOT) if t.name == "data/coding/primary.csv").columns.set_index("column")

@@ -14,7 +14,10 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from comment_study import data, privacy, quotes, regions
+from comment_study.study import load_study
+from comment_study.corpus import files as data, privacy, regions
+
+from comment_study.study import quotes
 from conftest import FIXTURES, ROOT, build, copy_book, disclosure_runs, set_execution, toc_pages
 
 pytestmark = pytest.mark.build
@@ -145,10 +148,10 @@ def test_two_clean_builds_give_the_same_values_and_figures(built_book, tmp_path)
 
 
 def test_codebook_chapter_links_the_refi_qda_files_built_from_the_data(built_book):
-    from comment_study import refi
+    from comment_study.exchange import refi
 
     links = {a.get_text(strip=True): a["href"] for a in page(built_book, "chapters/codebook").select("a.download")}
-    study = refi.load_study(built_book)
+    study = load_study(built_book)
     expected = {"codebook.qdc": refi.codebook_xml(study.book), "comment-study.qdpx": refi.qdpx_bytes(study)}
     assert set(links) == set(expected)
     for name, href in links.items():

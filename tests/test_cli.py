@@ -7,7 +7,7 @@ import sys
 
 import pandas as pd
 
-from comment_study import data
+from comment_study.corpus import files as data
 from conftest import ROOT
 
 
@@ -53,7 +53,7 @@ def test_help_describes_the_output():
 # --- code: the dictionary coder for readers who bring their own thread ----------------------
 
 def test_code_writes_one_row_per_comment_with_codes_matches_and_sentiment(tmp_path):
-    from comment_study import dictionary, sentiment
+    from comment_study.analysis import dictionary, sentiment
 
     out = tmp_path / "coded.csv"
     result = run("code", str(ROOT / data.RAW_COMMENTS), "--out", str(out))
@@ -114,7 +114,8 @@ def test_code_uses_a_readers_own_dictionary(tmp_path):
 
 
 def test_code_shows_progress_on_stderr_for_large_threads(tmp_path):
-    from comment_study import bench, cli
+    from comment_study.book import bench
+    from comment_study import cli
 
     export = tmp_path / "large.txt"
     export.write_text(bench.synthetic_export(cli.PROGRESS_THRESHOLD + 100, seed=5), encoding="utf-8")

@@ -5,7 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from comment_study import codebook, coding, data
+from comment_study.coding import codebook, sheets as coding
+
+from comment_study.corpus import files as data
 from conftest import ROOT
 
 CODEBOOK = ROOT / "data/codebook.yml"

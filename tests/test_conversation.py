@@ -14,13 +14,21 @@ from hypothesis import strategies as st
 from scipy import sparse, stats
 from scipy.sparse.csgraph import connected_components
 
-from comment_study import coding, conversation, data, findings, plots, threads
+from comment_study.study import replies
+from comment_study.study import load_study
+from comment_study.coding import sheets as coding
+
+from comment_study.analysis import conversation, findings
+
+from comment_study.corpus import files as data, threads
+
+from comment_study.book import plots
 from conftest import ROOT
 
 
 @pytest.fixture(scope="module")
 def study():
-    return findings.load(ROOT)
+    return load_study(ROOT)
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +38,7 @@ def sheet(study):
 
 @pytest.fixture(scope="module")
 def links(study, sheet):
-    return conversation.read_links(sheet, study.comments, data.reply_checks(ROOT))
+    return replies.read_links(sheet, study.comments, data.reply_checks(ROOT))
 
 
 def toy(memos: list[str], empty: tuple[int, ...] = ()) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -44,15 +52,15 @@ def toy(memos: list[str], empty: tuple[int, ...] = ()) -> tuple[pd.DataFrame, pd
 
 def test_memo_links_read_both_ways_a_memo_names_the_comment_answered():
     comments, sheet = toy(["A point.", "In answer to 1: disagrees.", "Agrees (answers 1).", "Answers nobody."])
-    found = conversation.memo_links(sheet, comments)
+    found = replies.memo_links(sheet, comments)
     assert found.values.tolist() == [[2, 1], [3, 1]]
 
 
 def test_a_memo_link_to_a_missing_empty_or_own_comment_stops_with_the_line():
     for memo, empty in (("In answer to 9: x", ()), ("In answer to 2: x", ()), ("In answer to 1: x", (1,))):
         comments, sheet = toy(["A point.", memo], empty)
-        with pytest.raises(conversation.LinkError, match="primary.csv, line 3"):
-            conversation.memo_links(sheet, comments)
+        with pytest.raises(replies.LinkError, match="primary.csv, line 3"):
+            replies.memo_links(sheet, comments)
 
 
 def test_read_links_join_memo_and_hand_check_and_record_the_source():
@@ -60,7 +68,7 @@ def test_read_links_join_memo_and_hand_check_and_record_the_source():
     checks = pd.DataFrame({"comment_id": [2, 3, 4], "sample": ["detected", "random", "random"],
                            "is_reply": ["yes", "yes", "no"], "reply_to": pd.array([1, 2, pd.NA], dtype="Int64"),
                            "note": ""})
-    found = conversation.read_links(sheet, comments, checks)
+    found = replies.read_links(sheet, comments, checks)
     assert found.values.tolist() == [[2, 1, "memo and check"], [3, 2, "check"], [4, 3, "memo"]]
 
 
@@ -68,8 +76,8 @@ def test_read_links_refuse_a_reply_whose_memo_and_check_name_different_targets()
     comments, sheet = toy(["A point.", "Another.", "In answer to 1: x"])
     checks = pd.DataFrame({"comment_id": [3], "sample": ["detected"], "is_reply": ["yes"],
                            "reply_to": pd.array([2], dtype="Int64"), "note": ""})
-    with pytest.raises(conversation.LinkError, match="comment 3 answers a different comment"):
-        conversation.read_links(sheet, comments, checks)
+    with pytest.raises(replies.LinkError, match="comment 3 answers a different comment"):
+        replies.read_links(sheet, comments, checks)
 
 
 def test_every_reply_the_hand_check_confirms_is_a_read_link_with_the_same_target(study, links):
@@ -93,13 +101,13 @@ def test_a_bad_stance_file_stops_with_the_file_and_line(tmp_path):
     links = pd.DataFrame({"comment_id": [2, 3], "reply_to": [1, 1]})
     path = tmp_path / "stances.csv"
     path.write_text("comment_id,reply_to,stance,note\n2,1,disputes,x\n3,1,angry,x\n")
-    with pytest.raises(conversation.LinkError, match=r"stances.csv, line 3: stance 'angry'"):
+    with pytest.raises(replies.LinkError, match=r"stances.csv, line 3: stance 'angry'"):
         conversation.load_stances(links, path)
     path.write_text("comment_id,reply_to,stance,note\n2,1,disputes,x\n3,2,supports,x\n")
-    with pytest.raises(conversation.LinkError, match="line 3: no recorded link from comment 3 to 2"):
+    with pytest.raises(replies.LinkError, match="line 3: no recorded link from comment 3 to 2"):
         conversation.load_stances(links, path)
     path.write_text("comment_id,reply_to,stance,note\n2,1,disputes,x\n")
-    with pytest.raises(conversation.LinkError, match=r"no stance for the replies \[3\]"):
+    with pytest.raises(replies.LinkError, match=r"no stance for the replies \[3\]"):
         conversation.load_stances(links, path)
 
 
@@ -142,7 +150,7 @@ def test_exchanges_match_scipy_on_any_graph(pairs):
 def test_chain_depth_counts_links_back_to_a_comment_that_answers_nobody_and_refuses_cycles():
     links = pd.DataFrame({"comment_id": [2, 3, 4, 6], "reply_to": [1, 2, 3, 5]})
     assert conversation.chain_depth(links) == {2: 1, 3: 2, 4: 3, 6: 1}
-    with pytest.raises(conversation.LinkError, match="cycle"):
+    with pytest.raises(replies.LinkError, match="cycle"):
         conversation.chain_depth(pd.DataFrame({"comment_id": [1, 2], "reply_to": [2, 1]}))
 
 

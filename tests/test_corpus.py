@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from comment_study import corpus, data
+from comment_study.corpus import export as corpus, files as data
 from conftest import ROOT
 
 RAW = ROOT / data.RAW_COMMENTS

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from comment_study import article, data
+from comment_study.corpus import article, files as data
 from conftest import ROOT
 
 

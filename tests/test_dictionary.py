@@ -13,7 +13,13 @@ import pytest
 from hypothesis import given, settings, strategies as st
 from sklearn.metrics import cohen_kappa_score, f1_score, precision_score, recall_score
 
-from comment_study import bench, cli, codebook, coding, dictionary
+from comment_study.book import bench
+
+from comment_study import cli
+
+from comment_study.coding import codebook, sheets as coding
+
+from comment_study.analysis import dictionary
 from conftest import ROOT
 
 
@@ -237,7 +243,7 @@ def test_held_out_scores_use_only_held_out_comments(rules, rated):
 # --- the benchmark's synthetic export -------------------------------------------------------
 
 def test_synthetic_export_is_deterministic_and_parses(tmp_path):
-    from comment_study import corpus
+    from comment_study.corpus import export as corpus
 
     text = bench.synthetic_export(500, seed=1)
     assert text == bench.synthetic_export(500, seed=1) != bench.synthetic_export(500, seed=2)
@@ -270,7 +276,7 @@ def test_negation_and_quotation_are_found_where_the_match_stands():
 
 
 def test_verdicts_paraphrase_protected_comments_and_list_both_codings(rules, comments, book):
-    from comment_study import quotes
+    from comment_study.study import quotes
 
     primary = coding.load_sheet(ROOT / "data/coding/primary.csv", book, comments, complete=True)
     found = dictionary.apply(rules, comments["text"]).set_axis(comments["comment_id"])

@@ -11,12 +11,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from comment_study import findings
+from comment_study.study import load_study
+from comment_study.analysis import findings
 
 
 @pytest.fixture(scope="module")
 def study():
-    return findings.load()
+    return load_study()
 
 
 @given(st.integers(min_value=1, max_value=400).flatmap(lambda n: st.tuples(st.integers(0, n), st.just(n))))
@@ -118,7 +119,7 @@ def test_exemplars_carry_the_code_and_are_the_plainest_cases(study):
 
 
 def test_show_paraphrases_disclosures_and_quotes_the_rest(study):
-    from comment_study import quotes
+    from comment_study.study import quotes
 
     protected = sorted(quotes.protected_ids() & set(study.table["comment_id"]))[0]
     quotable = int(study.table.loc[~study.table["comment_id"].isin(quotes.protected_ids()), "comment_id"].iloc[0])

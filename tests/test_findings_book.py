@@ -9,7 +9,7 @@ import pandas as pd
 from bs4 import BeautifulSoup
 
 from conftest import build, set_execution
-from comment_study import quotes
+from comment_study.study import quotes
 
 
 def figure_image(book, page: str, figure_id: str) -> bytes:

@@ -13,7 +13,14 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.ticker import PercentFormatter  # noqa: E402
 
-from comment_study import article, coding, data, findings, plots  # noqa: E402
+from comment_study.study import load_study
+from comment_study.corpus import article, files as data
+
+from comment_study.coding import sheets as coding
+
+from comment_study.analysis import findings
+
+from comment_study.book import plots
 from conftest import ROOT  # noqa: E402
 
 STANCE_FILE = ROOT / findings.PRIVACY_STANCE_FILE
@@ -22,7 +29,7 @@ STANCES = findings.PRIVACY_STANCE
 
 @pytest.fixture(scope="module")
 def study():
-    return findings.load()
+    return load_study()
 
 
 def test_combination_counts_match_a_recount_over_every_subset(study):

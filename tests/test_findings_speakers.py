@@ -9,12 +9,17 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from comment_study import data, findings, quotes
+from comment_study.study import load_study
+from comment_study.corpus import files as data
+
+from comment_study.analysis import findings
+
+from comment_study.study import quotes
 
 
 @pytest.fixture(scope="module")
 def study():
-    return findings.load()
+    return load_study()
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from comment_study import sphinx_fresh
+from comment_study.book import sphinx_fresh
 
 
 def make_book(tmp_path):
@@ -32,7 +32,7 @@ def test_fingerprint_is_stable_when_nothing_changes(tmp_path):
 
 def test_package_source_is_among_the_inputs(tmp_path):
     names = {p.name for p in sphinx_fresh.input_files(make_book(tmp_path))}
-    assert {"corpus.py", "threads.py", "sphinx_fresh.py"} <= names
+    assert {"export.py", "threads.py", "sphinx_fresh.py"} <= names
 
 
 def test_fingerprint_changes_when_a_root_input_changes(tmp_path):

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from comment_study import privacy, quotes
+from comment_study.corpus import privacy
+
+from comment_study.study import quotes
 
 
 def names(*display_names: str) -> dict[str, bool]:
@@ -57,7 +59,7 @@ def test_quote_redacts_names_inside_the_text(comments):
 
 
 def test_quote_refuses_listed_disclosures_by_default(comments):
-    from comment_study import data
+    from comment_study.corpus import files as data
     from conftest import ROOT
 
     listed = int(data.disclosures(ROOT)["comment_id"].iloc[0])

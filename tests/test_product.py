@@ -18,7 +18,9 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from comment_study import data, privacy, toc
+from comment_study.corpus import files as data, privacy
+
+from comment_study.book import toc
 from conftest import ROOT, toc_pages
 
 pytestmark = pytest.mark.build
@@ -254,7 +256,7 @@ def test_reproducing_page_shows_the_checksums_the_files_have(built_book):
     text = article(soup(built_book, "chapters/reproducing")).get_text(" ")
     readme = (ROOT / "data/README.md").read_text(encoding="utf-8")
     for raw in sorted((ROOT / "data/raw").iterdir()):
-        digest = hashlib.sha256(raw.read_bytes()).hexdigest()  # independent of comment_study.data
+        digest = hashlib.sha256(raw.read_bytes()).hexdigest()  # independent of comment_study.corpus.files
         assert digest in readme, raw.name
         assert digest in text, raw.name
 
@@ -277,7 +279,7 @@ def test_environment_page_prints_the_running_versions(built_book):
 
 
 def test_data_dictionary_page_has_a_table_per_data_file_and_shows_no_values(built_book):
-    from comment_study import datadict
+    from comment_study.book import datadict
 
     page = article(soup(built_book, "chapters/data-dictionary"))
     headings = [h.get_text(strip=True) for h in page.select("h3.data-dictionary-table")]

@@ -23,7 +23,18 @@ from xml.etree import ElementTree as ET
 import pandas as pd
 import pytest
 
-from comment_study import cli, codebook, coding, data, privacy, quotes, refi, regions, sphinx_downloads
+from comment_study.study import load_study
+from comment_study import cli
+
+from comment_study.coding import codebook, sheets as coding
+
+from comment_study.corpus import files as data, privacy, regions
+
+from comment_study.study import quotes
+
+from comment_study.exchange import refi
+
+from comment_study.book import sphinx_downloads
 from conftest import ROOT, disclosure_runs
 
 P = "{urn:QDA-XML:project:1.0}"
@@ -50,7 +61,7 @@ def sheets(book, comments):
 
 @pytest.fixture(scope="module")
 def study():
-    return refi.load_study(ROOT)
+    return load_study(ROOT)
 
 
 @pytest.fixture(scope="module")

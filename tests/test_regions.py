@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from comment_study import data, regions
+from comment_study.corpus import files as data, regions
 from conftest import ROOT
 
 

@@ -8,7 +8,9 @@ from hypothesis import given, settings, strategies as st
 from textblob import TextBlob
 from vaderSentiment.vaderSentiment import normalize
 
-from comment_study import article, sentiment, text
+from comment_study.corpus import article, text
+
+from comment_study.analysis import sentiment
 
 # --- threshold rules ----------------------------------------------------------------------------
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from comment_study import corpus, data, threads
+from comment_study.corpus import export as corpus, files as data, threads
 from conftest import ROOT
 
 

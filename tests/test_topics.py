@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from scipy.stats import pearsonr
 
-from comment_study import topics
+from comment_study.analysis import topics
 
 VOCABULARIES = [
     ["river", "boat", "fish", "water", "bridge", "shore", "current", "anchor"],
@@ -139,7 +139,8 @@ def test_same_topic_rate_against_a_hand_count():
 
 
 def test_the_real_corpus_topics_are_reproducible_and_name_free(comments):
-    from comment_study import privacy, quotes
+    from comment_study.corpus import privacy
+    from comment_study.study import quotes
 
     names = quotes.name_patterns(comments)
     texts = [privacy.redact(t, names) for t in comments.loc[~comments["is_empty"], "text"]]

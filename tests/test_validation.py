@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 from sklearn.metrics import accuracy_score, cohen_kappa_score, confusion_matrix, f1_score, precision_score, recall_score
 
-from comment_study import validation
+from comment_study.coding import validation
 
 LABELS = ["negative", "mixed_or_neutral", "positive"]
 
@@ -94,7 +94,9 @@ def test_no_units_is_refused():
 
 
 def test_summary_on_the_real_coding_reports_a_kappa_inside_its_interval(comments):
-    from comment_study import codebook, coding, data, sentiment
+    from comment_study.coding import codebook, sheets as coding
+    from comment_study.corpus import files as data
+    from comment_study.analysis import sentiment
 
     book = codebook.load(data.path("data/codebook.yml"))
     sheet = coding.coded(coding.load_sheet(data.path("data/coding/primary.csv"), book, comments, complete=True), comments)

@@ -16,8 +16,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import corpus, data, refi, regions, threads
-from . import dictionary as dictionary_module
+from comment_study.corpus import export as corpus, files as data, regions, threads
+
+from comment_study.exchange import refi
+from comment_study.study import load_study
+from comment_study.analysis import dictionary as dictionary_module
 
 PROGRESS_THRESHOLD = 2000
 """Inputs with more comments than this show a progress bar on stderr."""
@@ -88,7 +91,7 @@ def code_table(table: pd.DataFrame, rules: dictionary_module.Dictionary, locatio
             found = dictionary_module.apply(rules, chunk["text"])
             piece = found[rules.ids].assign(dictionary_matches=dictionary_module.explain(found, rules.ids))
             if sentiment:
-                from . import sentiment as sentiment_module
+                from comment_study.analysis import sentiment as sentiment_module
 
                 piece = piece.join(sentiment_module.scores(chunk["text"]))
             parts.append(piece)
@@ -132,7 +135,7 @@ def export_qdc_command(args: argparse.Namespace) -> int:
     """Write the codebook as a REFI-QDA codebook (.qdc); print a one-line summary."""
     root = _study_root(args)
     comments = data.comments(root)
-    from . import codebook
+    from comment_study.coding import codebook
 
     book = codebook.load(data.path("data/codebook.yml", root), set(comments["comment_id"]))
     write_bytes_atomically(refi.codebook_xml(book), Path(args.out))
@@ -143,7 +146,7 @@ def export_qdc_command(args: argparse.Namespace) -> int:
 
 def export_qdpx_command(args: argparse.Namespace) -> int:
     """Write the coded corpus as a REFI-QDA project (.qdpx); print a one-line summary."""
-    study = refi.load_study(_study_root(args))
+    study = load_study(_study_root(args))
     archive = refi.qdpx_bytes(study)
     write_bytes_atomically(archive, Path(args.out))
     counts = refi.summary(archive)

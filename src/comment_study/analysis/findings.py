@@ -15,45 +15,19 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from . import codebook, coding, conversation, data, quotes
+from comment_study.coding import codebook, sheets as coding
+
+
+from comment_study.corpus import files as data
+
+from comment_study.study import quotes, replies
+from comment_study.study.model import Study
 
 CONFIDENCE = 0.95
 MIN_GROUP = 20
 """A difference between two groups is tested only if each group has at least this many comments."""
 MIN_CODED = 5
 """... and the code occurs at least this many times in the two groups together."""
-
-
-@dataclass(frozen=True)
-class Study:
-    """The codebook and the analysable, coded comments (one row per comment, codes as 0/1)."""
-
-    book: codebook.Codebook
-    table: pd.DataFrame
-    comments: pd.DataFrame
-
-    @property
-    def codes(self) -> list[str]:
-        return self.book.ids
-
-
-def load(root: Path | None = None) -> Study:
-    """The primary coding joined to the corpus, with the grouping columns the chapters compare.
-
-    Replies come two ways: ``is_reply``/``reply_to`` from the reply rules, and ``is_answer``/``answers``
-    from the reader's links (the coder's memos and the hand check), which the findings treat as the reference.
-    """
-    comments = data.comments(root)
-    book = codebook.load(data.path("data/codebook.yml", root))
-    sheet = coding.load_sheet(data.path("data/coding/primary.csv", root), book, comments, complete=True)
-    table = coding.coded(sheet, comments)
-    table["is_reply"] = table["reply_to"].notna()  # found by the reply rules (a floor: see the corpus chapter)
-    links = conversation.read_links(sheet, comments, data.reply_checks(root)).set_index("comment_id")["reply_to"]
-    table["answers"] = table["comment_id"].map(links).astype("Int64")  # recorded by the reader: the reference
-    table["is_answer"] = table["answers"].notna()
-    table["in_us"] = table["country_group"].map({"United States": True, "Elsewhere": False}).astype("boolean")
-    table["n_codes"] = table[book.ids].sum(axis=1)
-    return Study(book, table, comments)
 
 
 def wilson(count: int, n: int, confidence: float = CONFIDENCE) -> tuple[float, float]:
@@ -232,10 +206,10 @@ def answered_in_memo(table: pd.DataFrame, comments: pd.DataFrame) -> pd.Series:
     """The comment each comment answers, as the coder's memo records it; an answer to a repost counts as an answer to its original.
 
     The memos were written reading every comment in its thread, so they find far more answers
-    than the reply rules of :mod:`comment_study.threads` (which are precise but miss most); the
-    memos are read by :func:`comment_study.conversation.memo_links`.
+    than the reply rules of :mod:`comment_study.corpus.threads` (which are precise but miss most); the
+    memos are read by :func:`comment_study.study.replies.memo_links`.
     """
-    links = conversation.memo_links(table[["comment_id", "memo"]], comments)
+    links = replies.memo_links(table[["comment_id", "memo"]], comments)
     original = comments.set_index("comment_id")["duplicate_of"]
     targets = [int(original[t]) if pd.notna(original.get(t)) else int(t) for t in links["reply_to"]]
     return pd.Series(targets, index=links["comment_id"].to_numpy(), dtype="Int64", name="answers").rename_axis("comment_id")
@@ -348,7 +322,7 @@ def load_subcoding(path: Path | str, table: pd.DataFrame, code: str, allowed: di
     """
     import csv
 
-    from .coding import CodingSheetError
+    from comment_study.coding.sheets import CodingSheetError
 
     expected = ["comment_id", *allowed, "basis"]
     carrying = set(int(i) for i in table.loc[table[code] == 1, "comment_id"])

@@ -16,8 +16,8 @@ from textblob import TextBlob
 from textblob.en import sentiment as pattern_sentiment
 from vaderSentiment.vaderSentiment import BOOSTER_DICT, SentimentIntensityAnalyzer, SentiText
 
-from .codebook import TONES
-from .text import sentences
+from comment_study.coding.codebook import TONES
+from comment_study.corpus.text import sentences
 
 SCORE_COLUMNS = ["textblob_polarity", "textblob_subjectivity", "vader_compound"]
 

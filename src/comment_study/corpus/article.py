@@ -10,7 +10,7 @@ import re
 
 import pandas as pd
 
-from .text import sentences
+from comment_study.corpus.text import sentences
 
 CLAIMS: dict[str, tuple[str, str]] = {
     "images_2018": ("photos and videos of abuse reported by tech companies in 2018",

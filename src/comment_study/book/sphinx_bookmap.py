@@ -15,7 +15,7 @@ from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
-from . import toc
+from comment_study.book import toc
 
 
 class BookMap(SphinxDirective):

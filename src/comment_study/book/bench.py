@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .data import project_root
+from comment_study.corpus.files import project_root
 
 BENCH_SEED = 20190928
 BENCH_COMMENTS = 100_000
@@ -137,7 +137,8 @@ def synthetic_export(n: int = BENCH_COMMENTS, seed: int = BENCH_SEED) -> str:
 
 def time_code(n: int = BENCH_COMMENTS, seed: int = BENCH_SEED) -> dict[str, float]:
     """Seconds for the dictionary step and for the whole ``code`` command, with and without sentiment."""
-    from . import corpus, dictionary, threads
+    from comment_study.corpus import export as corpus, threads
+    from comment_study.analysis import dictionary
 
     with tempfile.TemporaryDirectory() as tmp:
         export = Path(tmp) / "synthetic.txt"
@@ -181,7 +182,7 @@ def load(root: Path) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m comment_study.bench", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m comment_study.book.bench", description=__doc__)
     parser.add_argument("--skip-book", action="store_true", help="time only the code command")
     parser.add_argument("--comments", type=int, default=BENCH_COMMENTS, help="size of the synthetic export")
     parser.add_argument("--write", metavar="FILE", help="also record the build figures in FILE (bench.json)")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import corpus, regions, threads
+from comment_study.corpus import export as corpus, regions, threads
 
 RAW_COMMENTS = Path("data/raw/nyt-comments-2019-09-28.txt")
 RAW_ARTICLE = Path("data/raw/nyt-article-excerpt-2019-09-28.txt")

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .codebook import TONES, Codebook
+from comment_study.coding.codebook import TONES, Codebook
 
 SAMPLE_SEED = 20190928
 """Seed of the random sample given to the second coder (the article's publication date)."""
@@ -67,7 +67,7 @@ def reliability_sample(comments: pd.DataFrame, share: float = SAMPLE_SHARE, seed
 
 def coded(sheet: pd.DataFrame, comments: pd.DataFrame) -> pd.DataFrame:
     """Join a coding sheet to the corpus, keeping only the comments that count in rates."""
-    from .data import analysable
+    from comment_study.corpus.files import analysable
 
     table = comments.merge(sheet, on="comment_id", how="inner", validate="one_to_one")
     return table[analysable(table)].reset_index(drop=True)
@@ -77,7 +77,7 @@ def load_rounds(root: Path, comments: pd.DataFrame) -> list[dict]:
     """Each coding round (data/coding/rounds.yml) with its primary and secondary sheets loaded."""
     import yaml
 
-    from . import codebook as codebook_module
+    from comment_study.coding import codebook as codebook_module
 
     spec = yaml.safe_load((root / "data/coding/rounds.yml").read_text(encoding="utf-8"))
     rounds = []

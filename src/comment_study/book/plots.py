@@ -1,4 +1,4 @@
-"""The book's few kinds of figure, drawn in the one style of :mod:`comment_study.style`."""
+"""The book's few kinds of figure, drawn in the one style of :mod:`comment_study.book.style`."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
-from .style import ACCENT, MAIN, MUTED, NEGATIVE_COLOUR, finish
+from comment_study.book.style import ACCENT, MAIN, MUTED, NEGATIVE_COLOUR, finish
 
 
 def sorted_bars(counts: pd.Series, title: str, xlabel: str, highlight: set[str] | None = None) -> plt.Figure:
@@ -167,26 +167,8 @@ def interval_dots(estimates: pd.Series, low: pd.Series, high: pd.Series, title: 
 
 def annotated_heatmap(matrix: pd.DataFrame, title: str, cbar_label: str, fmt: str = "{:.0%}",
                       xlabel: str = "", ylabel: str = "") -> plt.Figure:
-    """A heatmap with every cell's value written in it (missing cells left blank)."""
-    values = matrix.to_numpy(dtype=float)
-    size = max(4.5, 0.42 * max(matrix.shape) + 2.5)
-    fig, ax = plt.subplots(figsize=(size + 1.2, size))
-    image = ax.imshow(values, cmap="cividis", aspect="auto")
-    ax.set_xticks(range(matrix.shape[1]), [str(c) for c in matrix.columns], rotation=60, ha="right")
-    ax.set_yticks(range(matrix.shape[0]), [str(r) for r in matrix.index])
-    ax.grid(False)
-    finite = values[~np.isnan(values)]
-    middle = (finite.min() + finite.max()) / 2 if finite.size else 0
-    for i in range(matrix.shape[0]):
-        for j in range(matrix.shape[1]):
-            if not np.isnan(values[i, j]):
-                ax.text(j, i, fmt.format(values[i, j]), ha="center", va="center", fontsize=7.5,
-                        color="black" if values[i, j] > middle else "white")
-    fig.colorbar(image, ax=ax, label=cbar_label, shrink=0.8)
-    ax.set_title(title)
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    return finish(fig)
+    """A single heatmap with every cell's value written in it (missing cells left blank): one panel of :func:`heatmap_panels`."""
+    return heatmap_panels({"": matrix}, title, cbar_label, fmt=fmt, xlabel=xlabel, ylabel=ylabel)
 
 
 def paired_dots(shares: pd.DataFrame, labels: tuple[str, str], title: str, xlabel: str) -> plt.Figure:

@@ -41,7 +41,7 @@ Decisions (documented in README.md and the codebook chapter):
 - Every comment is a text source named ``Comment NNN``; nothing is left out. Display names
   are never exported: the commenter is a pseudonym (``commenter`` variable, and one case per
   commenter), the place only its ``region``. Names inside the text are redacted as the book's
-  quotes are (:func:`comment_study.privacy.redact`). A comment that discloses the commenter's
+  quotes are (:func:`comment_study.corpus.privacy.redact`). A comment that discloses the commenter's
   own abuse or attraction (``data/disclosures.csv``) is replaced by the primary coder's
   paraphrase, marked as such: the book never reproduces those words, and the download is part
   of the book. The empty comment is an empty source with no codings. Reposts are exported and
@@ -67,10 +67,13 @@ from xml.etree import ElementTree as ET
 
 import pandas as pd
 
-from . import codebook as codebook_module
-from . import coding, corpus, data, privacy, quotes
-from .codebook import Code, Codebook
-from .style import MUTED, OKABE_ITO
+from comment_study.coding import codebook as codebook_module
+from comment_study.coding import sheets as coding
+from comment_study.corpus import export as corpus, files as data, privacy
+from comment_study.study import quotes
+from comment_study.study.model import Study, load_study
+from comment_study.coding.codebook import Code, Codebook
+from comment_study.coding.palette import MUTED, OKABE_ITO
 
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
 PROJECT_NS = "urn:QDA-XML:project:1.0"
@@ -91,70 +94,9 @@ CATEGORY_COLOURS = OKABE_ITO[:6]
 """One colour per category, from the book's colour-blind-safe palette; tone is grey."""
 
 
-@dataclass(frozen=True)
-class Coder:
-    """A coder as a REFI-QDA user, with the coding sheet they produced."""
-
-    key: str
-    name: str
-    sheet: pd.DataFrame
-
-
-@dataclass(frozen=True)
-class Study:
-    """Everything an export needs, loaded and validated by :func:`load_study`."""
-
-    book: Codebook
-    comments: pd.DataFrame
-    coders: tuple[Coder, ...]
-    protected: frozenset[int]
-    thread_date: str
-
-    @property
-    def primary(self) -> Coder:
-        return self.coders[0]
-
-    @property
-    def secondary(self) -> Coder:
-        return self.coders[1]
-
-
 def guid(name: str) -> str:
     """The stable, upper-case GUID of a named thing (``"code/distress"``, ``"source/12"``)."""
     return str(uuid.uuid5(GUID_NAMESPACE, name)).upper()
-
-
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-def thread_datetime(export_first_line: str, path: str = "export") -> str:
-    """The thread's date as an XML dateTime, from the export's first line (``Sep 28, 2019 · 343 comments``)."""
-    date, _ = corpus.parse_first_line(path, export_first_line)
-    match = re.fullmatch(r"(\w{3})\w* (\d{1,2}), (\d{4})", date.strip())  # English month names, whatever the locale
-    if not match or match[1] not in MONTHS:
-        raise corpus.ExportError(path, 1, f"cannot read the date {date!r} (expected e.g. 'Sep 28, 2019')")
-    month, day, year = MONTHS.index(match[1]) + 1, int(match[2]), int(match[3])
-    return f"{year:04d}-{month:02d}-{day:02d}T00:00:00Z"
-
-
-def load_study(root: Path) -> Study:
-    """Load and validate the codebook, the corpus and both coding sheets of the book at ``root``."""
-    comments = data.comments(root)
-    book = codebook_module.load(data.path("data/codebook.yml", root), set(comments["comment_id"]))
-    primary = coding.load_sheet(data.path("data/coding/primary.csv", root), book, comments, complete=True)
-    secondary = coding.load_sheet(data.path("data/coding/secondary.csv", root), book, comments, complete=False)
-    protected = frozenset(int(i) for i in data.disclosures(root)["comment_id"])
-    first_line = corpus.read_lines(data.path(data.RAW_COMMENTS, root))[0]
-    return Study(
-        book=book,
-        comments=comments,
-        coders=(
-            Coder("primary", "Primary coder (read and coded every comment)", primary),
-            Coder("secondary", "Second coder (AI research-assistant session; reliability sample only)", secondary),
-        ),
-        protected=protected,
-        thread_date=thread_datetime(first_line, str(data.path(data.RAW_COMMENTS, root))),
-    )
 
 
 # --- the codebook ---------------------------------------------------------------------------

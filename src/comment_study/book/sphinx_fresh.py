@@ -4,7 +4,7 @@ jupyter-cache keys a notebook on its code cells only: edit ``data/coding/primary
 or a function in this package and the cached outputs would be reused, stale. This
 extension fingerprints every file under ``data/``, every source file of this package, the
 few files at the book's root that cells read (``ROOT_INPUTS``), and the Python and package
-versions installed (:func:`comment_study.environment.signature`). When the fingerprint differs
+versions installed (:func:`comment_study.book.environment.signature`). When the fingerprint differs
 from the one stored with the cache, it empties the cache and marks every notebook page as
 outdated, so the next build re-executes them. The new fingerprint is stored only after a
 successful build.
@@ -23,12 +23,13 @@ from pathlib import Path
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
-from .data import ROOT_VARIABLE
-from .environment import signature
+from comment_study.corpus.files import ROOT_VARIABLE
+from comment_study.book.environment import signature
 
 logger = logging.getLogger(__name__)
 FINGERPRINT = "inputs.sha256"
-PACKAGE = Path(__file__).resolve().parent
+PACKAGE = Path(__file__).resolve().parents[1]
+"""The whole comment_study package, every layer."""
 ROOT_INPUTS = ("bench.json", "requirements.in", "requirements.txt")
 """Files at the book's root that chapters read (build times, the environment's pins)."""
 

@@ -26,6 +26,8 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from comment_study.coding import validation
+
 DICTIONARY = Path("data/dictionary.yml")
 """The study's dictionary, relative to the book root."""
 
@@ -208,7 +210,8 @@ chapter that the held-out half has since been seen.
 
 def study_dictionary(root: Path | None = None) -> Dictionary:
     """The study's dictionary, checked against the study's codebook."""
-    from . import codebook, data
+    from comment_study.coding import codebook
+    from comment_study.corpus import files as data
 
     book = codebook.load(data.path("data/codebook.yml", root))
     return load(data.path(DICTIONARY, root), book.ids)
@@ -254,42 +257,17 @@ def split_halves(comment_ids: Sequence[int], seed: int = SPLIT_SEED) -> tuple[li
     return sorted(int(i) for i in shuffled[:cut]), sorted(int(i) for i in shuffled[cut:])
 
 
-def confusion(predicted: pd.Series, reference: pd.Series) -> tuple[int, int, int, int]:
-    """True positives, false positives, false negatives and true negatives of one 0/1 code."""
-    p, r = np.asarray(predicted, dtype=bool), np.asarray(reference, dtype=bool)
-    return int((p & r).sum()), int((p & ~r).sum()), int((~p & r).sum()), int((~p & ~r).sum())
-
-
-def _ratio(top: float, bottom: float) -> float:
-    return top / bottom if bottom else float("nan")
-
-
-def f1(predicted: Sequence[int], reference: Sequence[int]) -> float:
-    """F1 of one 0/1 code against the reference (NaN when neither ever applies it), for bootstrapping."""
-    p, r = np.asarray(predicted, dtype=bool), np.asarray(reference, dtype=bool)
-    tp = int((p & r).sum())
-    return _ratio(2 * tp, int(p.sum()) + int(r.sum()))  # 2tp / (2tp + fp + fn)
-
-
 def code_scores(predicted: pd.DataFrame, reference: pd.DataFrame, ids: Sequence[str]) -> pd.DataFrame:
     """Per code: counts, precision, recall, F1 and Cohen's κ of the dictionary against the reference coding.
 
-    Rows must be aligned (the same comments in the same order). Precision is undefined
-    (NaN) when the dictionary never applies a code; recall when the reference never does;
-    F1 and κ when neither does.
+    Rows must be aligned (the same comments in the same order); see :func:`comment_study.coding.validation.binary_scores`.
     """
-    rows = {}
-    for code in ids:
-        tp, fp, fn, tn = confusion(predicted[code], reference[code])
-        kappa_bottom = (tp + fp) * (fp + tn) + (tp + fn) * (fn + tn)
-        rows[code] = {
-            "n": tp + fp + fn + tn, "reference": tp + fn, "dictionary": tp + fp,
-            "tp": tp, "fp": fp, "fn": fn,
-            "precision": _ratio(tp, tp + fp), "recall": _ratio(tp, tp + fn),
-            "f1": _ratio(2 * tp, 2 * tp + fp + fn),
-            "kappa": _ratio(2 * (tp * tn - fp * fn), kappa_bottom),
-        }
-    return pd.DataFrame.from_dict(rows, orient="index")
+    rows = {code: validation.binary_scores(predicted[code], reference[code]) for code in ids}
+    return pd.DataFrame.from_dict(rows, orient="index").rename(columns={"predicted": "dictionary"})
+
+
+f1 = validation.binary_f1
+"""F1 of one 0/1 code, for bootstrapping (one definition, in :mod:`comment_study.coding.validation`)."""
 
 
 def macro_f1(scores: pd.DataFrame) -> float:
@@ -345,7 +323,7 @@ def verdicts(comments: pd.DataFrame, sheet: pd.DataFrame, found: pd.DataFrame, i
 
     ``found`` is :func:`apply`'s output indexed by comment id; ``sheet`` a coding sheet.
     """
-    from .quotes import quote_or_paraphrase
+    from comment_study.study.quotes import quote_or_paraphrase
 
     human = sheet.loc[sheet["comment_id"] == comment_id].iloc[0]
     row = found.loc[comment_id]

@@ -5,12 +5,7 @@ from __future__ import annotations
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 
-OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
-"""Okabe and Ito's palette, distinguishable under the common colour-vision deficiencies."""
-
-MAIN, ACCENT, MUTED = OKABE_ITO[0], OKABE_ITO[1], "#999999"
-NEGATIVE_COLOUR = OKABE_ITO[5]
-"""Vermilion, for negative values beside positive ones in MAIN blue."""
+from comment_study.coding.palette import ACCENT, MAIN, MUTED, NEGATIVE_COLOUR, OKABE_ITO  # noqa: F401  (the figures' colours)
 
 
 def apply() -> None:
@@ -37,6 +32,7 @@ def apply() -> None:
 
 
 def finish(fig: plt.Figure) -> plt.Figure:
-    """Lay a figure out tightly; return it so a cell can end with it."""
-    fig.tight_layout()
+    """Lay a figure out tightly (unless it already has a layout engine); return it so a cell can end with it."""
+    if fig.get_layout_engine() is None:
+        fig.tight_layout()
     return fig

@@ -105,7 +105,7 @@ def disagreements(first: pd.DataFrame, second: pd.DataFrame, column: str) -> pd.
 
 
 def round_table(round_: dict, columns: Sequence[str]) -> pd.DataFrame:
-    """Agreement for one coding round (see :func:`comment_study.coding.load_rounds`), on its sample."""
+    """Agreement for one coding round (see :func:`comment_study.coding.sheets.load_rounds`), on its sample."""
     secondary = round_["secondary_sheet"]
     primary = round_["primary_sheet"][round_["primary_sheet"]["comment_id"].isin(secondary["comment_id"])]
     return agreement_table(primary, secondary, columns)

@@ -13,7 +13,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from .agreement import BOOTSTRAP_SAMPLES, BOOTSTRAP_SEED, bootstrap_interval, cohen_kappa
+from comment_study.coding.agreement import BOOTSTRAP_SAMPLES, BOOTSTRAP_SEED, bootstrap_interval, cohen_kappa
 
 
 def _checked(truth: Sequence, predicted: Sequence, labels: Sequence | None) -> tuple[np.ndarray, np.ndarray, list]:
@@ -70,7 +70,7 @@ def macro_f1(truth: Sequence, predicted: Sequence, labels: Sequence | None = Non
 
 
 def kappa(truth: Sequence, predicted: Sequence) -> float:
-    """Cohen's kappa between the truth and the prediction (see :func:`comment_study.agreement.cohen_kappa`)."""
+    """Cohen's kappa between the truth and the prediction (see :func:`comment_study.coding.agreement.cohen_kappa`)."""
     truth, predicted, _ = _checked(truth, predicted, None)
     return cohen_kappa(truth, predicted)
 
@@ -83,4 +83,37 @@ def summary(truth: Sequence, predicted: Sequence, labels: Sequence | None = None
     return {
         "n": len(truth), "accuracy": accuracy(truth, predicted), "macro_f1": macro_f1(truth, predicted, labels),
         "kappa": cohen_kappa(truth, predicted), "kappa_low": low, "kappa_high": high,
+    }
+
+
+# --- one 0/1 code against the reference (the dictionary's codes, a human sheet's codes) ------------
+
+def binary_counts(predicted: Sequence[int], reference: Sequence[int]) -> tuple[int, int, int, int]:
+    """True positives, false positives, false negatives and true negatives of one 0/1 code."""
+    p, r = np.asarray(predicted, dtype=bool), np.asarray(reference, dtype=bool)
+    return int((p & r).sum()), int((p & ~r).sum()), int((~p & r).sum()), int((~p & ~r).sum())
+
+
+def _ratio(top: float, bottom: float) -> float:
+    return top / bottom if bottom else float("nan")
+
+
+def binary_f1(predicted: Sequence[int], reference: Sequence[int]) -> float:
+    """F1 of one 0/1 code against the reference (NaN when neither ever applies it)."""
+    tp, fp, fn, _ = binary_counts(predicted, reference)
+    return _ratio(2 * tp, 2 * tp + fp + fn)
+
+
+def binary_scores(predicted: Sequence[int], reference: Sequence[int]) -> dict[str, float]:
+    """Counts, precision, recall, F1 and Cohen's κ of one 0/1 code against the reference.
+
+    Precision is undefined (NaN) when the prediction never applies the code; recall when the
+    reference never does; F1 and κ when neither does.
+    """
+    tp, fp, fn, tn = binary_counts(predicted, reference)
+    kappa_bottom = (tp + fp) * (fp + tn) + (tp + fn) * (fn + tn)
+    return {
+        "n": tp + fp + fn + tn, "reference": tp + fn, "predicted": tp + fp, "tp": tp, "fp": fp, "fn": fn,
+        "precision": _ratio(tp, tp + fp), "recall": _ratio(tp, tp + fn), "f1": _ratio(2 * tp, 2 * tp + fp + fn),
+        "kappa": _ratio(2 * (tp * tn - fp * fn), kappa_bottom),
     }

@@ -5,7 +5,7 @@ with the ``{download}`` role. Sphinx checks such files while it reads the page (
 one is a warning, so an error under ``-W``), so they are written at ``env-before-read-docs``,
 from the same data and code as the pages, into the gitignored ``downloads/`` folder of the
 source tree. A file is rewritten only when its bytes change, so an unchanged rebuild reads
-no page again. The freshness extension (:mod:`comment_study.sphinx_fresh`) already re-reads
+no page again. The freshness extension (:mod:`comment_study.book.sphinx_fresh`) already re-reads
 every page when ``data/`` or the package changes, which is exactly when the files change.
 
 The files are written only when the page that links them is part of the book: a book built
@@ -42,9 +42,10 @@ def write_if_changed(path: Path, content: bytes) -> bool:
 
 def write_downloads(root: Path) -> dict[str, bool]:
     """Export the codebook and the project into ``root/downloads``; which files changed."""
-    from . import refi
+    from comment_study.exchange import refi
+    from comment_study.study import load_study
 
-    study = refi.load_study(root)
+    study = load_study(root)
     folder = root / FOLDER
     return {
         CODEBOOK_FILE: write_if_changed(folder / CODEBOOK_FILE, refi.codebook_xml(study.book)),

@@ -16,8 +16,8 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from . import codebook as codebook_module
-from . import corpus, data
+from comment_study.coding import codebook as codebook_module
+from comment_study.corpus import export as corpus, files as data
 
 PARSED_EXPORT = {
     "comment_id": "Position of the comment in the export, from 1: the study's stable reference to it.",
@@ -26,7 +26,7 @@ PARSED_EXPORT = {
                  "is a display name together with its location.",
     "location": "Location as the commenter typed it. Never shown: the book shows region instead.",
     "text": "The comment's text exactly as exported; empty for the comment with no text line. Reaches a "
-            "page only through comment_study.quotes, which redacts names and refuses disclosures.",
+            "page only through comment_study.study.quotes, which redacts names and refuses disclosures.",
     "n_words": "Number of words: runs of letters or digits, with apostrophes allowed inside a word.",
     "is_empty": "True for a comment whose header is followed by no text line.",
     "header_line": "Line of the export (counted from 1) that holds the comment's header 'Name (Location)'.",
@@ -150,7 +150,7 @@ TEXT_FILES = {
                                                    "no columns and is quoted only briefly.",
     "data/dictionary.yml": "The keyword dictionary of the dictionary chapter: per code, case-insensitive "
                            "patterns, optional exclude patterns and a note; validated and documented by "
-                           "comment_study.dictionary (see data/README.md for how it was written).",
+                           "comment_study.analysis.dictionary (see data/README.md for how it was written).",
 }
 
 

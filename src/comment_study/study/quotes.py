@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .privacy import NamePattern, identifying_names, redact
+from comment_study.corpus.privacy import NamePattern, identifying_names, redact
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ class Quote:
 
 
 def name_patterns(table: pd.DataFrame) -> list[NamePattern]:
-    """The identifying display names of a comment table (see :mod:`comment_study.privacy`)."""
+    """The identifying display names of a comment table (see :mod:`comment_study.corpus.privacy`)."""
     return identifying_names(table["author"].unique())
 
 
@@ -52,7 +52,7 @@ class QuotingRuleError(ValueError):
 
 def protected_ids() -> frozenset[int]:
     """Ids of comments that disclose the commenter's own abuse or attraction (data/disclosures.csv)."""
-    from . import data
+    from comment_study.corpus import files as data
 
     return frozenset(int(i) for i in data.disclosures()["comment_id"])
 
@@ -163,7 +163,7 @@ def near_disclosures(table: pd.DataFrame, answers: pd.Series, protected: set[int
     An answer can reveal what a disclosure says; a quote from another comment by the same
     commenter can be searched for and leads to the commenter, and so to the disclosure.
     ``answers`` maps a comment id to the id of the comment it answers (for instance
-    :func:`comment_study.findings.answered_in_memo`). The disclosures themselves are not listed:
+    :func:`comment_study.analysis.findings.answered_in_memo`). The disclosures themselves are not listed:
     :func:`quote` refuses them anyway.
     """
     if protected is None:

@@ -1,0 +1,1 @@
+"""The coding: the codebook, the coding sheets, and how well coders and lenses agree."""

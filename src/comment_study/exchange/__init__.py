@@ -1,0 +1,1 @@
+"""Exchange formats: the study written for other programs (REFI-QDA)."""
