@@ -3,12 +3,14 @@
 The scans of tests/test_published.py look, in everything the study publishes, for
 
 - ``name``: an identifying display name (the rule of ``comment_study.corpus.privacy.identifying_names``),
-  in any letter case; ``exact``: a display name made of ordinary words ("Someone else"), as written;
+  in any letter case; ``exact``: a display name made of ordinary words ("Nobody special"), as written;
 - ``address``: a display name, or the first word of one, that a comment of the original used to
   address or quote a commenter (``Juniper:``), found where it addresses (``@X``, ``X,``, ``X:``),
   ordinary words included;
 - ``location``: a self-reported place finer than the region the book shows (the whole place, and
   its part before the first comma), unless its words occur in the comments or the article anyway;
+- ``first``: the first word of each name and place above (so that a scan hashes longer stretches
+  only where one could start);
 - ``run``: a run of eight consecutive words of a protected comment (the original's words), except
   stock phrases: runs that an unprotected comment or the article also has (listed in
   ``tests/data/stock-phrases.txt``, with the reason).
@@ -60,13 +62,16 @@ class Identifiers:
         """How many times each kind of identifier occurs in ``text`` (0 for none)."""
         cased = words(text)
         lower = [w.lower() for w in cased]
-        found = {kind: 0 for kind in self.digests}
+        found = {kind: 0 for kind in self.digests if kind != "first"}
         runs = self.digests.get("run", set())
         for i in range(len(lower) - RUN + 1):
             if digest("run", lower[i:i + RUN]) in runs:
                 found["run"] += 1
-        for n in range(1, self.max_words + 1):
-            for i in range(len(lower) - n + 1):
+        firsts = self.digests.get("first", set())
+        for i, word in enumerate(lower):
+            if digest("first", [word]) not in firsts:  # no name or place starts with this word
+                continue
+            for n in range(1, min(self.max_words, len(lower) - i) + 1):
                 if digest("name", lower[i:i + n]) in self.digests.get("name", ()):
                     found["name"] += 1
                 if digest("location", lower[i:i + n]) in self.digests.get("location", ()):
@@ -75,8 +80,9 @@ class Identifiers:
                     found["exact"] += 1
         for match in ADDRESS.finditer(text):
             said = words(match.group("at") or match.group("lead") or "")
-            for n in range(1, min(len(said), self.max_words) + 1):
-                part = said[:n] if match.group("at") else said[-n:]
+            # after "@" the name is the first words; opening a line, the whole stretch before the comma or colon
+            parts = [said[:n] for n in range(1, min(len(said), self.max_words) + 1)] if match.group("at") else [said]
+            for part in parts:
                 if digest("address", [w.lower() for w in part]) in self.digests.get("address", ()):
                     found["address"] += 1
                     break
@@ -117,10 +123,12 @@ def generate(original: Path) -> tuple[str, str]:
     shielded = protected.ids(protected.reasons(comments, links, data.disclosures(ROOT)))
     rule = privacy.NameRule(comments["author"].unique())
     entries: set[tuple[str, str]] = set()
+    firsts: set[str] = set()  # the first word of every name and place, to skip most words quickly
     longest = 1
     for pattern in rule.patterns:
         tokens = words(pattern.name)
         longest = max(longest, len(tokens))
+        firsts.add(tokens[0].lower())
         if pattern.case_sensitive:
             entries.add(("exact", digest("exact", tokens)))
         else:
@@ -144,6 +152,7 @@ def generate(original: Path) -> tuple[str, str]:
             if len(joined) < 3 or joined in region_words or f" {joined} " in f" {everyday} ":
                 continue
             longest = max(longest, len(tokens))
+            firsts.add(tokens[0])
             entries.add(("location", digest("location", tokens)))
     texts = comments.set_index("comment_id")["text"]
     common = set().union(*(protected.word_runs(t) for c, t in texts.items() if c not in shielded))
@@ -155,6 +164,8 @@ def generate(original: Path) -> tuple[str, str]:
                 stock.add(run)
             else:
                 entries.add(("run", digest("run", run.split())))
+    for text in firsts:
+        entries.add(("first", digest("first", [text])))
     longest = min(longest, MAX_NAME_WORDS)
     head = [
         "# Salted SHA-256 digests (first 24 hex digits) of what the privacy scans look for; see tests/identifiers.py.",

@@ -137,7 +137,7 @@ def fixture_book(tmp_path_factory) -> Path:
     for name in ("reply_checks.csv", "repost_checks.csv", "disclosures.csv"):
         path = book / "data" / name
         path.write_text(path.read_text().splitlines()[0] + "\n")
-    (book / "data/locations.csv").write_text("location,region,basis\nCleveland,Ohio,city in Ohio\n")
+    (book / "data/locations.csv").write_text("location,region,basis\nAkron,Ohio,city in Ohio\n")
     # The real landing page glues the key findings from the real coding, which this export lacks.
     (book / "intro.md").write_text("# A fixture book\n\nSeven comments full of markup and traps.\n")
     (book / "_toc.yml").write_text(

@@ -61,7 +61,7 @@ def region_by_rule(location: str) -> str | None:
     # "City, ST", "City ST", "City, State", "..., Country", "State USA"
     tokens = re.split(r"[,\s]+", text)
     tokens = [t for t in tokens if t not in US_NAMES] or tokens
-    if len(tokens) == 1 and tokens[0].upper() in STATES:  # "NJ USA"
+    if len(tokens) == 1 and tokens[0].upper() in STATES:  # "NM USA"
         return STATES[tokens[0].upper()]
     for size in (2, 1):  # two-word state or country names first: "new york", "new zealand"
         tail = " ".join(tokens[-size:])
