@@ -132,6 +132,13 @@ def analysable(table: pd.DataFrame) -> pd.Series:
     return ~table["is_empty"] & table["duplicate_of"].isna()
 
 
+def own_words(table: pd.DataFrame) -> pd.Series:
+    """Comments whose own words the export holds: not withheld (see :func:`comment_study.corpus.deidentify.split_withheld`)."""
+    if "withheld" not in table.columns:
+        return pd.Series(True, index=table.index)
+    return table["withheld"].fillna("") == ""
+
+
 def disclosures(root: Path | None = None) -> pd.DataFrame:
     """Comments in which someone discloses their own abuse or attraction: paraphrase, never quote."""
     return pd.read_csv(path(DISCLOSURES, root or project_root()))
