@@ -60,33 +60,40 @@ class Identifiers:
 
     def find(self, text: str) -> dict[str, int]:
         """How many times each kind of identifier occurs in ``text`` (0 for none)."""
+        found = {kind: 0 for kind in self.digests if kind != "first"}
+        for kind, _ in self.matches(text):
+            found[kind] += 1
+        return found
+
+    def matches(self, text: str) -> list[tuple[str, str]]:
+        """Every identifier found in ``text``, as ``(kind, digest)``, in the order found."""
         cased = words(text)
         lower = [w.lower() for w in cased]
-        found = {kind: 0 for kind in self.digests if kind != "first"}
+        out = []
         runs = self.digests.get("run", set())
         for i in range(len(lower) - RUN + 1):
-            if digest("run", lower[i:i + RUN]) in runs:
-                found["run"] += 1
+            d = digest("run", lower[i:i + RUN])
+            if d in runs:
+                out.append(("run", d))
         firsts = self.digests.get("first", set())
         for i, word in enumerate(lower):
             if digest("first", [word]) not in firsts:  # no name or place starts with this word
                 continue
             for n in range(1, min(self.max_words, len(lower) - i) + 1):
-                if digest("name", lower[i:i + n]) in self.digests.get("name", ()):
-                    found["name"] += 1
-                if digest("location", lower[i:i + n]) in self.digests.get("location", ()):
-                    found["location"] += 1
-                if digest("exact", cased[i:i + n]) in self.digests.get("exact", ()):
-                    found["exact"] += 1
+                for kind, tokens in (("name", lower[i:i + n]), ("location", lower[i:i + n]), ("exact", cased[i:i + n])):
+                    d = digest(kind, tokens)
+                    if d in self.digests.get(kind, ()):
+                        out.append((kind, d))
         for match in ADDRESS.finditer(text):
             said = words(match.group("at") or match.group("lead") or "")
             # after "@" the name is the first words; opening a line, the whole stretch before the comma or colon
             parts = [said[:n] for n in range(1, min(len(said), self.max_words) + 1)] if match.group("at") else [said]
             for part in parts:
-                if digest("address", [w.lower() for w in part]) in self.digests.get("address", ()):
-                    found["address"] += 1
+                d = digest("address", [w.lower() for w in part])
+                if d in self.digests.get("address", ()):
+                    out.append(("address", d))
                     break
-        return found
+        return out
 
 
 ADDRESS = re.compile(r"@\s?(?P<at>[^\W_][\w' .-]{0,39})|^[ \t\"“]*(?P<lead>(?:[^\W_]+[ .'-]?){1,4}?)\s*[,:](?=\s)",

@@ -10,9 +10,12 @@ list is what the original gives.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import io
+import json
 import subprocess
+import sysconfig
 import zipfile
 from pathlib import Path
 
@@ -24,6 +27,16 @@ from comment_study.corpus import files as data
 from conftest import ROOT, leaks
 
 BINARY = {".png", ".jpg", ".jpeg", ".gif", ".ico", ".woff", ".woff2", ".ttf", ".eot", ".pdf", ".pickle", ".doctree"}
+
+
+def _notebook_text(raw: str) -> str:
+    """A notebook's sources and outputs as text, without the base64 of its images (random letters, not words)."""
+    notebook = json.loads(raw)
+    for cell in notebook.get("cells", []):
+        for output in cell.get("outputs", []):
+            for mime in [m for m in output.get("data", {}) if m.startswith("image/") and m != "image/svg+xml"]:
+                del output["data"][mime]
+    return json.dumps(notebook, ensure_ascii=False)
 
 
 def readable(name: str, raw: bytes) -> list[tuple[str, str]]:
@@ -41,21 +54,60 @@ def readable(name: str, raw: bytes) -> list[tuple[str, str]]:
     if Path(name).suffix.lower() in {".html", ".htm"}:
         text = BeautifulSoup(text, "html.parser").get_text("\n")
     else:
+        if Path(name).suffix.lower() == ".ipynb":
+            text = _notebook_text(text)
         text = html.unescape(text.replace("\\n", "\n").replace('\\"', '"'))
     return [(name, text)]
 
 
 def scan(files: list[Path], base: Path, allowed: dict[str, set[str]] | None = None) -> dict[str, dict[str, int]]:
-    """Each file (or archive member) where an identifier was found, with what was found."""
+    """Each file (or archive member) where an identifier was found, with what was found.
+
+    ``allowed`` maps a file to the kinds, or the single digests, that may occur in it (each
+    exception is explained where it is listed).
+    """
     allowed = allowed or {}
+    ids = identifiers.load()
     found = {}
     for path in files:
         rel = path.relative_to(base).as_posix()
         for name, text in readable(rel, path.read_bytes()):
-            hits = {k: n for k, n in leaks(text).items() if k not in allowed.get(rel, set())}
+            hits: dict[str, int] = {}
+            for kind, value in ids.matches(text):
+                if kind not in allowed.get(rel, set()) and value not in allowed.get(rel, set()):
+                    hits[kind] = hits.get(kind, 0) + 1
             if hits:
                 found[name] = hits
     return found
+
+
+def vendored(files: list[Path]) -> set[Path]:
+    """The built files that are byte for byte a file of an installed package (the theme's scripts and styles).
+
+    They are third-party code copied into the build; they hold no study data, and their words
+    (icon names, colour names) are not the commenters'.
+    """
+    site = Path(sysconfig.get_paths()["purelib"])
+    wanted = {p.name: p for p in files if "_static" in p.parts}
+    digests = {hashlib.sha256(p.read_bytes()).hexdigest(): p for p in wanted.values()}
+    out = set()
+    for candidate in site.rglob("*"):
+        if candidate.name in wanted and candidate.is_file():
+            match = digests.get(hashlib.sha256(candidate.read_bytes()).hexdigest())
+            if match is not None:
+                out.add(match)
+    return {p for p in files if any(p.read_bytes() == q.read_bytes() for q in out if q.name == p.name)}
+
+
+BUILT_ALLOWED = {
+    "searchindex.js": {
+        "location c73b463eaa94d6d79cd6fa17",  # the stem of "Kingstone", a cited author
+        "location cfb3d025e030b31e17b4032a",  # the stem of "concordance"
+    },
+}
+"""Identifiers that may occur in a built file, and why. The search index holds word *stems*: it stems a cited
+author's surname ("Kingstone") and the word "concordance" to words that are also places two commenters
+typed. The place is not the commenter's here; it is a stem of other words."""
 
 
 # --- the scanner, on small cases --------------------------------------------------------------
@@ -153,7 +205,10 @@ def test_no_built_file_holds_a_display_name_a_precise_place_or_protected_words(b
     assert any(n.startswith("_sources/") for n in names)
     assert any(n.endswith(".ipynb") for n in names), "the notebook downloads"
     assert any(n.endswith(".qdpx") for n in names) and any(n.endswith(".qdc") for n in names), "the REFI downloads"
-    assert scan(files, html_root) == {}
+    third_party = vendored(files)
+    assert third_party and all("_static" in p.parts for p in third_party)
+    allowed = {f: {v.split()[1] for v in values} for f, values in BUILT_ALLOWED.items()}
+    assert scan([p for p in files if p not in third_party], html_root, allowed) == {}
 
 
 @pytest.mark.build
