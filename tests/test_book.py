@@ -134,7 +134,7 @@ def fixture_book(tmp_path_factory) -> Path:
     raw = book / data.RAW_COMMENTS
     raw.chmod(0o644)
     shutil.copyfile(FIXTURES / "nasty-export.txt", raw)
-    for name in ("reply_checks.csv", "repost_checks.csv", "disclosures.csv"):
+    for name in ("reply_checks.csv", "repost_checks.csv", "disclosures.csv", "coding/primary.csv"):  # no coding: nothing protected
         path = book / "data" / name
         path.write_text(path.read_text().splitlines()[0] + "\n")
     (book / "data/locations.csv").write_text("location,region,basis\nAkron,Ohio,city in Ohio\n")
