@@ -31,6 +31,23 @@ def comments():
     return data.comments(ROOT)
 
 
+@pytest.fixture(scope="session")
+def original():
+    """The original export, parsed and enriched as the de-identified one is; skipped where this machine lacks it.
+
+    The repository ships only the de-identified export (data/README.md); the checks that need
+    the display names and places of the original run where it is found
+    (``comment_study.corpus.files.original_export``: ../shared/seeds/ beside the repository).
+    """
+    from comment_study.corpus import export, files as data, regions
+
+    path = data.original_export(ROOT)
+    if path is None:
+        pytest.skip("the original export is not on this machine (see data/README.md); this check needs it")
+    table = export.parse_export(path)
+    return data.enrich(table, data.article(ROOT), regions.load_location_table(ROOT / data.LOCATIONS))
+
+
 def copy_book(destination: Path) -> Path:
     """Copy the book's sources (not the venv, build or git folders) into ``destination``."""
     shutil.copytree(ROOT, destination, ignore=IGNORED)
@@ -57,19 +74,24 @@ def build(book: Path) -> subprocess.CompletedProcess:
     return result
 
 
-def disclosure_runs(table) -> set[str]:
-    """Eight-word runs of the disclosures that no quotable comment shares: a quote of one is evidence.
+def leaks(text: str) -> dict[str, int]:
+    """What ``text`` holds that identifies a commenter or repeats a protected comment, by kind (see tests/identifiers.py).
 
-    A stock phrase that a quotable comment also uses ("thank you NYT for bringing this to the")
-    is no evidence that a disclosure was quoted, so it is left out.
+    Empty when nothing is found. Kinds: ``name``, ``exact`` and ``address`` (display names),
+    ``location`` (places finer than a region), ``run`` (eight words of a protected comment).
     """
-    from comment_study.corpus import files as data
-    from comment_study.study import quotes
+    import identifiers
 
-    table = table.set_index("comment_id") if "comment_id" in table.columns else table
-    protected = set(data.disclosures(ROOT)["comment_id"])
-    runs = set().union(*(quotes.word_runs(table.loc[cid, "text"]) for cid in protected))
-    return runs - set().union(*(quotes.word_runs(text) for cid, text in table["text"].items() if cid not in protected))
+    return {kind: n for kind, n in _identifiers(identifiers).find(text).items() if n}
+
+
+_LOADED = {}
+
+
+def _identifiers(module):
+    if "list" not in _LOADED:
+        _LOADED["list"] = module.load()
+    return _LOADED["list"]
 
 
 def toc_pages(book: Path) -> list[str]:

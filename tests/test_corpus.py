@@ -28,7 +28,12 @@ def test_every_line_of_the_export_is_used_exactly_once(comments):
 def test_comment_texts_are_the_raw_lines_unaltered(comments):
     lines = corpus.read_lines(RAW)
     with_text = comments[comments["text_line"].notna()]
-    assert all(lines[int(n) - 1] == text for n, text in zip(with_text["text_line"], with_text["text"]))
+    shown = comments.loc[comments["text_line"].notna() & (comments["withheld"] == "")]
+    assert len(shown) > 300
+    assert all(lines[int(n) - 1] == text for n, text in zip(shown["text_line"], shown["text"]))
+    withheld = with_text[with_text["withheld"] != ""]  # a withheld line: the mark, then the paraphrase as text
+    assert all(lines[int(n) - 1] == f"[withheld: {why}] {text}"
+               for n, why, text in zip(withheld["text_line"], withheld["withheld"], withheld["text"]))
 
 
 def test_empty_comment_body_is_kept_not_dropped(comments):
@@ -81,9 +86,11 @@ GOOD = "Sep 28, 2019 · 2 comments\nAnn (Ohio)\nFirst.\nBob (Utah)\nSecond.\n"
         ("Sep 28, 2019 · 1 comments\nJust text, no header.\n", 2, "text line with no header"),
         ("Sep 28, 2019 · 2 comments\nAnn (Ohio)\nFirst.\nSecond, no header.\nBob (Utah)\nThird.\n", 4, "two text lines in a row"),
         ("Ann (Ohio)\nFirst.\n", 1, "first line must read"),
-        ("Sep 28, 2019 · 1 comments\nAnn (Ohio)\n\n", 3, "blank line after the header"),
+        ("Sep 28, 2019 · 2 comments\nAnn (Ohio)\n\nBob (Utah)\nSecond.\n", 3, "blank line after the header"),
+        ("Sep 28, 2019 · 2 comments\nAnn (Ohio)\nFirst.\n\nBob (Utah)\nSecond.\n", 4, "blank line where a header"),
     ],
-    ids=["count-mismatch", "text-without-header", "two-bodies-in-a-row", "missing-first-line", "blank-text-line"],
+    ids=["count-mismatch", "text-without-header", "two-bodies-in-a-row", "missing-first-line", "blank-text-line",
+         "blank-line-between-comments"],
 )
 def test_malformed_export_names_file_and_line(tmp_path, content, line, words):
     path = write(tmp_path, content)
@@ -92,6 +99,19 @@ def test_malformed_export_names_file_and_line(tmp_path, content, line, words):
     message = str(err.value)
     assert str(path) in message and f"line {line}:" in message and words in message
     assert err.value.line == line
+
+
+@pytest.mark.parametrize("tail", ["\n", "\n\n", "\n\n\n", "\r\n\r\n", "\n  \n\t\n", ""])
+def test_blank_lines_at_the_end_of_an_export_are_accepted(tmp_path, tail):
+    path = write(tmp_path, GOOD.rstrip("\n") + tail)
+    table = corpus.parse_export(path)
+    assert table["text"].tolist() == ["First.", "Second."]
+
+
+def test_blank_lines_at_the_end_do_not_hide_a_missing_comment(tmp_path):
+    path = write(tmp_path, "Sep 28, 2019 · 3 comments\nAnn (Ohio)\nFirst.\nBob (Utah)\nSecond.\n\n\n")
+    with pytest.raises(corpus.ExportError, match="line 1: declares 3 comments"):
+        corpus.parse_export(path)
 
 
 def test_non_utf8_export_is_rejected_with_its_line(tmp_path):
@@ -164,7 +184,8 @@ def test_pseudonyms_number_commenters_by_first_appearance(comments):
     assert firsts == [f"A{k:03d}" for k in range(1, len(firsts) + 1)]
 
 
-def test_same_display_name_in_two_places_is_two_commenters(comments):
+def test_same_display_name_in_two_places_is_two_commenters(original):
+    comments = original
     per_name = comments.groupby("author")["location"].nunique()
     shared = per_name[per_name > 1].index[0]
     rows = comments[comments["author"] == shared]

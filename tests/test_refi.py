@@ -35,7 +35,7 @@ from comment_study.study import quotes
 from comment_study.exchange import refi
 
 from comment_study.book import sphinx_downloads
-from conftest import ROOT, disclosure_runs
+from conftest import ROOT, leaks
 
 P = "{urn:QDA-XML:project:1.0}"
 C = "{urn:QDA-XML:codebook:1.0}"
@@ -109,8 +109,7 @@ def users(project) -> dict[str, str]:
 
 
 def redactor(comments):
-    patterns = privacy.identifying_names(comments["author"].unique())
-    return lambda text: privacy.redact(text, patterns)
+    return privacy.NameRule(comments["author"].unique()).redact
 
 
 def variables_of(project: ET.Element, source: ET.Element) -> dict[str, str]:
@@ -170,11 +169,12 @@ def test_code_guids_follow_the_code_ids_not_their_order(book, codebook_root):
 def test_every_comment_is_a_source_with_its_redacted_text(sources, comments, study):
     assert sorted(sources) == sorted(comments["comment_id"])
     redact = redactor(comments)
-    protected = set(data.disclosures(ROOT)["comment_id"])
+    reasons = dict(zip(study.protected_reasons["comment_id"], study.protected_reasons["reason"]))
+    assert set(data.disclosures(ROOT)["comment_id"]) < set(reasons)
     for row in comments.itertuples(index=False):
         _, text = sources[row.comment_id]
-        if row.comment_id in protected:
-            assert text.startswith("[Paraphrase of comment") and row.text not in text
+        if row.comment_id in reasons:
+            assert text.startswith(f"[withheld: {reasons[row.comment_id]}] ")
         else:
             assert text == redact(row.text)
         if row.is_empty:
@@ -182,10 +182,10 @@ def test_every_comment_is_a_source_with_its_redacted_text(sources, comments, stu
     assert any("[name]" in text for _, text in sources.values())
 
 
-def test_disclosures_are_the_primary_coders_paraphrase(sources, sheets, comments):
+def test_protected_comments_are_the_primary_coders_paraphrase(sources, sheets, comments, study):
     memos = sheets["primary"].set_index("comment_id")["memo"]
     redact = redactor(comments)
-    for cid in data.disclosures(ROOT)["comment_id"]:
+    for cid in study.protected:
         assert sources[cid][1].endswith(redact(memos[cid]))
 
 
@@ -373,29 +373,12 @@ def texts(qdc, archive) -> dict[str, str]:
     return out
 
 
-def test_no_display_name_appears_in_either_file(texts, comments):
-    patterns = privacy.identifying_names(comments["author"].unique())
+def test_no_display_name_place_or_protected_words_in_either_file(texts):
+    # the identifiers of the original (tests/identifiers.py): display names, places finer than a
+    # region, eight-word runs of protected comments; the comments are exported from the
+    # de-identified export, through the quoting gate
     for name, text in texts.items():
-        lowered = text.lower()  # a name the rule matches is in the text, whatever its case: check only those
-        assert privacy.find_names(text, [p for p in patterns if p.name.lower() in lowered]) == [], name
-
-
-def test_no_commenters_location_is_exported_finer_than_its_region(texts, comments):
-    # The comments themselves are exported as written (names redacted, as the book quotes them):
-    # comment 146 mentions a bridge into Seattle. What must not leave is the location field.
-    coarse = {name.casefold() for name in regions.US_REGIONS | regions.COUNTRIES}
-    precise = {loc for loc in comments["location"] if loc.casefold() not in coarse and len(loc) > 6}
-    assert precise
-    for name in ("codebook.qdc", "project.qde"):
-        text = texts[name]
-        assert not [loc for loc in precise if loc in text and re.search(rf"(?<!\w){re.escape(loc)}(?!\w)", text)], name
-
-
-def test_no_disclosure_is_reproduced_in_either_file(texts, comments):
-    runs = disclosure_runs(comments)
-    assert runs
-    for name, text in texts.items():
-        assert not (quotes.word_runs(text) & runs), name
+        assert leaks(text) == {}, name
 
 
 # --- the command line and the book's downloads --------------------------------------------------

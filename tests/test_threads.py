@@ -44,6 +44,17 @@ def test_a_third_copy_points_to_the_original():
 def test_every_detected_reply_has_a_hand_check(comments):
     checks = data.reply_checks(ROOT)
     detected = set(comments.loc[comments["reply_to"].notna(), "comment_id"])
+    checked = set(checks.loc[checks["sample"] == "detected", "comment_id"])
+    # the check was made on the original export; the rules no longer see the replies whose
+    # signal lies in a withheld text, and those only
+    assert detected <= checked
+    assert checked - detected == set(comments.loc[comments["withheld"] != "", "comment_id"]) & checked
+    assert len(checked - detected) == 3
+
+
+def test_the_rules_find_the_same_replies_in_the_original_as_the_hand_check(original):
+    checks = data.reply_checks(ROOT)
+    detected = set(original.loc[original["reply_to"].notna(), "comment_id"])
     assert detected == set(checks.loc[checks["sample"] == "detected", "comment_id"])
 
 
@@ -60,7 +71,7 @@ def test_reply_by_address_finds_the_named_commenter():
 
 
 def test_reply_may_stand_above_its_target():
-    t = table([("Simon", "Abe, you need to read it."), ("Abe 46", "I could not read the article.")])
+    t = table([("Quill", "Ned, you need to read it."), ("Ned 12", "I could not read the article.")])
     assert threads.find_replies(t)["reply_to"].tolist()[0] == 2
 
 

@@ -65,7 +65,7 @@ _FILL = {
     "punishment": ["life in prison", "much longer sentences", "public exposure", "real prison time"],
     "offender": ["relatives", "family friends", "coaches", "people the children trust", "neighbours"],
 }
-_PLACES = ["Ohio", "Texas", "NYC", "California", "London", "Toronto", "Oregon", "Florida", "Illinois",
+_PLACES = ["Ohio", "Texas", "Albany", "California", "London", "Winnipeg", "Oregon", "Florida", "Illinois",
            "Maine", "Sydney", "Berlin", "Georgia", "Vermont", "Nevada", "Somewhere"]
 
 IGNORED = shutil.ignore_patterns(".venv", "_build", "downloads", ".git", ".pytest_cache", ".hypothesis", "__pycache__",

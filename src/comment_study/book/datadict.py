@@ -21,12 +21,17 @@ from comment_study.corpus import export as corpus, files as data
 
 PARSED_EXPORT = {
     "comment_id": "Position of the comment in the export, from 1: the study's stable reference to it.",
-    "author": "Display name as exported. Kept in memory to tell commenters apart; never shown.",
+    "author": "The name in the header. In the de-identified export the repository ships, the commenter's "
+              "pseudonym (the original's display name never enters the repository); with another "
+              "export, its display name, kept in memory to tell commenters apart and never shown.",
     "author_id": "Pseudonym of the commenter (A001, A002, ...), numbered by first appearance. A commenter "
                  "is a display name together with its location.",
-    "location": "Location as the commenter typed it. Never shown: the book shows region instead.",
-    "text": "The comment's text exactly as exported; empty for the comment with no text line. Reaches a "
-            "page only through comment_study.study.quotes, which redacts names and refuses disclosures.",
+    "location": "The location in the header: in the de-identified export, the region already; with "
+                "another export, the place as the commenter typed it, never shown.",
+    "text": "The comment's text line exactly as in the export; empty for the comment with no text line. In "
+            "the de-identified export a protected comment's line reads '[withheld: REASON] PARAPHRASE'. "
+            "Reaches a page only through comment_study.study.quotes, which redacts names and refuses "
+            "protected comments.",
     "n_words": "Number of words: runs of letters or digits, with apostrophes allowed inside a word.",
     "is_empty": "True for a comment whose header is followed by no text line.",
     "header_line": "Line of the export (counted from 1) that holds the comment's header 'Name (Location)'.",
@@ -34,6 +39,9 @@ PARSED_EXPORT = {
 }
 
 ENRICHED = {
+    "withheld": "Why the comment's text is withheld in the de-identified export (the reasons of "
+                "comment_study.study.protected); empty for a comment shown in its own words. For a withheld "
+                "comment, text then holds only the primary coder's paraphrase, and n_words counts its words.",
     "region": "Coarse region shown instead of the location: a US state, 'United States (unspecified)', "
               "a country, or 'Unknown'.",
     "region_basis": "How the region was decided: 'rule' (a state, postal code or country name), 'table' "
@@ -145,7 +153,8 @@ ROUNDS = ("one round of coding or revision", {
 })
 
 TEXT_FILES = {
-    "data/README.md": "What each data file is, who produced it and how, and the raw sources' checksums.",
+    "data/README.md": "What each data file is, who produced it and how, and the raw sources' checksums "
+                      "(and the original export's, which the repository no longer holds).",
     "data/raw/nyt-article-excerpt-2019-09-28.txt": "Plain text of the article excerpt as captured; it has "
                                                    "no columns and is quoted only briefly.",
     "data/dictionary.yml": "The keyword dictionary of the dictionary chapter: per code, case-insensitive "

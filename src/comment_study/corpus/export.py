@@ -51,7 +51,11 @@ class RawComment:
 
 
 def read_lines(path: Path | str) -> list[str]:
-    """Read the export as UTF-8 lines; any other encoding is an error, not a guess."""
+    """Read the export as UTF-8 lines; any other encoding is an error, not a guess.
+
+    Blank lines at the very end (a common artefact of copying and pasting) are dropped; a blank
+    line anywhere else stays, and the parser reports it with its line number.
+    """
     raw = Path(path).read_bytes()
     try:
         content = raw.decode("utf-8")
@@ -62,10 +66,10 @@ def read_lines(path: Path | str) -> list[str]:
         content = content[1:]
     if not content.strip():
         raise ExportError(path, None, "is empty")
-    lines = content.split("\n")
-    if lines and lines[-1] == "":
-        lines.pop()  # the newline that ends the last line
-    return [line[:-1] if line.endswith("\r") else line for line in lines]
+    lines = [line[:-1] if line.endswith("\r") else line for line in content.split("\n")]
+    while len(lines) > 1 and not lines[-1].strip():
+        lines.pop()  # the newline that ends the last line, and blank lines pasted after it
+    return lines
 
 
 def parse_first_line(path: Path | str, line: str) -> tuple[str, int]:
@@ -207,7 +211,7 @@ def parse_export(path: Path | str) -> pd.DataFrame:
 def pseudonyms(authors: pd.Series, locations: pd.Series) -> pd.Series:
     """Give each commenter a stable pseudonym (A001, A002, ...) by first appearance.
 
-    A commenter is a display name *and* its location: two people called "Mary" in
+    A commenter is a display name *and* its location: two people called "Rowan" in
     different states are two commenters, while the same name and place posting
     again is the same person.
     """

@@ -13,9 +13,18 @@ from pathlib import Path
 
 import pandas as pd
 
-from comment_study.corpus import export as corpus, regions, threads
+from comment_study.corpus import deidentify, export as corpus, regions, threads
 
-RAW_COMMENTS = Path("data/raw/nyt-comments-2019-09-28.txt")
+RAW_COMMENTS = Path("data/raw/nyt-comments-2019-09-28.deidentified.txt")
+"""The de-identified export (see :mod:`comment_study.corpus.deidentify`): what the book reads and ships."""
+
+ORIGINAL_COMMENTS = Path("data/raw/nyt-comments-2019-09-28.txt")
+"""The original export as the study received it; no longer in the repository (see data/README.md)."""
+
+ORIGINAL_NAME = "000_0713500ce1097ff3.txt"
+"""The original export's name among the project's seed documents."""
+
+ORIGINAL_VARIABLE = "COMMENT_STUDY_ORIGINAL"
 RAW_ARTICLE = Path("data/raw/nyt-article-excerpt-2019-09-28.txt")
 LOCATIONS = Path("data/locations.csv")
 REPLY_CHECKS = Path("data/reply_checks.csv")
@@ -36,6 +45,31 @@ def project_root(start: Path | None = None) -> Path:
         f"no book root (a folder with _config.yml and data/) at or above {here}; "
         f"run from inside the book or set {ROOT_VARIABLE}"
     )
+
+
+def original_export(root: Path | None = None) -> Path | None:
+    """The original export, if this machine has it: ``$COMMENT_STUDY_ORIGINAL``, or the seed documents beside the repository.
+
+    Looked for, in order: the variable; ``shared/seeds/`` beside the book's folder (as CI
+    checks the repository out: ``../shared/seeds/``) or beside its parent (a worktree in a
+    folder of worktrees). None when it is nowhere: a reader with only the repository has the
+    de-identified export and the checksum of the original.
+    """
+    if os.environ.get(ORIGINAL_VARIABLE):
+        return Path(os.environ[ORIGINAL_VARIABLE]).resolve()
+    root = root or project_root()
+    for folder in (root.parent / "shared" / "seeds", root.parent.parent / "shared" / "seeds"):
+        if (folder / ORIGINAL_NAME).is_file():
+            return (folder / ORIGINAL_NAME).resolve()
+    return None
+
+
+def fingerprint(root: Path, relatives) -> str:
+    """SHA-256 over the contents of several study files: changes when any of them does."""
+    digest = hashlib.sha256()
+    for relative in relatives:
+        digest.update(str(relative).encode() + b"\0" + path(relative, root).read_bytes() + b"\0")
+    return digest.hexdigest()
 
 
 def path(relative: Path | str, root: Path | None = None) -> Path:
@@ -61,8 +95,13 @@ def stated_checksums(root: Path | None = None) -> dict[str, str]:
 
 
 def enrich(table: pd.DataFrame, article_text: str = "", location_table: dict[str, str] | None = None) -> pd.DataFrame:
-    """Add regions, reposts and replies to a parsed comment table."""
-    out = table.join(regions.coarsen(table["location"], location_table))
+    """Add regions, reposts and replies to a parsed comment table, and read its withheld texts.
+
+    In the de-identified export a withheld comment's text is its paraphrase, marked as such
+    (:func:`comment_study.corpus.deidentify.split_withheld`): ``withheld`` holds the reason
+    and ``text`` the paraphrase; for every other comment ``withheld`` is empty.
+    """
+    out = deidentify.split_withheld(table).join(regions.coarsen(table["location"], location_table))
     out["duplicate_of"] = threads.find_reposts(out)
     return out.join(threads.find_replies(out, article_text, out["duplicate_of"]))
 
@@ -91,6 +130,13 @@ def article(root: Path | None = None) -> str:
 def analysable(table: pd.DataFrame) -> pd.Series:
     """Comments that count in rates: not empty and not a repost of an earlier comment."""
     return ~table["is_empty"] & table["duplicate_of"].isna()
+
+
+def own_words(table: pd.DataFrame) -> pd.Series:
+    """Comments whose own words the export holds: not withheld (see :func:`comment_study.corpus.deidentify.split_withheld`)."""
+    if "withheld" not in table.columns:
+        return pd.Series(True, index=table.index)
+    return table["withheld"].fillna("") == ""
 
 
 def disclosures(root: Path | None = None) -> pd.DataFrame:

@@ -41,6 +41,7 @@ COUNTRIES = frozenset({
 US_NAMES = frozenset({"usa", "us", "u.s.", "u.s.a.", "united states", "america"})
 
 _BY_NAME = {name.lower(): name for name in STATES.values() if name != "District of Columbia"}
+_BY_TERRITORY = {"u.s. virgin islands": "U.S. Virgin Islands", "puerto rico": "Puerto Rico"}
 _BY_COUNTRY = {name.lower(): name for name in COUNTRIES}
 
 
@@ -51,6 +52,8 @@ def region_by_rule(location: str) -> str | None:
         return US_UNSPECIFIED
     if text in _BY_NAME:
         return _BY_NAME[text]
+    if text in _BY_TERRITORY:
+        return _BY_TERRITORY[text]
     if text in _BY_COUNTRY:
         return _BY_COUNTRY[text]
     if text.upper() in STATES and text != "washington":
@@ -58,7 +61,7 @@ def region_by_rule(location: str) -> str | None:
     # "City, ST", "City ST", "City, State", "..., Country", "State USA"
     tokens = re.split(r"[,\s]+", text)
     tokens = [t for t in tokens if t not in US_NAMES] or tokens
-    if len(tokens) == 1 and tokens[0].upper() in STATES:  # "NJ USA"
+    if len(tokens) == 1 and tokens[0].upper() in STATES:  # "NM USA"
         return STATES[tokens[0].upper()]
     for size in (2, 1):  # two-word state or country names first: "new york", "new zealand"
         tail = " ".join(tokens[-size:])

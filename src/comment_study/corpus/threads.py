@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from comment_study.corpus import privacy
+
 REPOST_SIMILARITY = 0.8
 """Two comments by one commenter whose texts are at least this similar are one comment posted twice."""
 
@@ -75,20 +77,13 @@ def same_commenter_similarities(comments: pd.DataFrame) -> pd.DataFrame:
 
 def _address(text: str) -> str | None:
     """The name a comment addresses: ``@Name`` anywhere, or a leading ``Name,`` / ``Name:``."""
-    at = re.search(r"@\s?([^\s,:;.!?][^,:;.!?]{0,39})", text)
-    if at:
-        return at.group(1).strip()
-    lead = re.match(r"^([A-Za-z][\w'.\- ]{0,39}?)\s*[,:]\s", text)
-    return lead.group(1).strip() if lead else None
+    found = privacy.addressed_name(text)
+    return found[1] if found else None
 
 
 def _name_matches(addressed: str, display_name: str) -> bool:
     """Whether an addressed name refers to a display name (whole name, or its first word)."""
-    a, d = addressed.casefold(), display_name.casefold()
-    if a == d:
-        return True
-    first = d.split()[0] if d.split() else d
-    return len(first) >= 3 and (a == first or a.startswith(d + " "))
+    return privacy.name_length(addressed, display_name) > 0
 
 
 def _words(text: str) -> list[str]:
@@ -210,8 +205,14 @@ class ReplyCheck:
 
 
 def evaluate_replies(comments: pd.DataFrame, checks: pd.DataFrame) -> ReplyCheck:
-    """Compare the rules' ``reply_to`` with the hand check: precision, and misses in a random sample."""
-    detected = checks[checks["sample"] == "detected"].merge(
+    """Compare the rules' ``reply_to`` with the hand check: precision, and misses in a random sample.
+
+    Precision counts the checked replies that the rules still detect. A checked reply whose
+    signal lay in a text the de-identified export withholds (an opening "I agree", a quotation)
+    is no longer detected, and is left out rather than counted as a wrong target.
+    """
+    flagged = set(comments.loc[comments["reply_to"].notna(), "comment_id"])
+    detected = checks[(checks["sample"] == "detected") & checks["comment_id"].isin(flagged)].merge(
         comments[["comment_id", "reply_to"]], on="comment_id", suffixes=("_hand", "_rule"))
     correct = (detected["reply_to_hand"] == detected["reply_to_rule"]).fillna(False).astype(bool)
     random = checks[checks["sample"] == "random"]

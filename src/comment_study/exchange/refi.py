@@ -41,10 +41,11 @@ Decisions (documented in README.md and the codebook chapter):
 - Every comment is a text source named ``Comment NNN``; nothing is left out. Display names
   are never exported: the commenter is a pseudonym (``commenter`` variable, and one case per
   commenter), the place only its ``region``. Names inside the text are redacted as the book's
-  quotes are (:func:`comment_study.corpus.privacy.redact`). A comment that discloses the commenter's
-  own abuse or attraction (``data/disclosures.csv``) is replaced by the primary coder's
-  paraphrase, marked as such: the book never reproduces those words, and the download is part
-  of the book. The empty comment is an empty source with no codings. Reposts are exported and
+  quotes are, through the one quoting gate (:func:`comment_study.study.quotes.shown_texts`). A
+  protected comment (a disclosure of the commenter's own abuse or attraction, or a comment near
+  one: :mod:`comment_study.study.protected`) is replaced by the primary coder's paraphrase,
+  marked as withheld with the reason: the book never reproduces those words, and the download
+  is part of the book. The empty comment is an empty source with no codings. Reposts are exported and
   coded as in the sheet, with ``repost_of`` and ``counted_in_rates`` variables.
 - Both coders are users. Each coder's codings of a comment form one whole-text selection
   created by that coder; the second coder's codings cover the reliability sample.
@@ -69,7 +70,7 @@ import pandas as pd
 
 from comment_study.coding import codebook as codebook_module
 from comment_study.coding import sheets as coding
-from comment_study.corpus import export as corpus, files as data, privacy
+from comment_study.corpus import export as corpus, files as data
 from comment_study.study import quotes
 from comment_study.study.model import Study, load_study
 from comment_study.coding.codebook import Code, Codebook
@@ -88,7 +89,6 @@ ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 SOURCES_FOLDER = "sources"
 TONE_PARENT = "tone"
-PARAPHRASE_NOTE = "[Paraphrase of comment {cid}, which discloses the commenter's own experience: its words are not reproduced.]"
 
 CATEGORY_COLOURS = OKABE_ITO[:6]
 """One colour per category, from the book's colour-blind-safe palette; tone is grey."""
@@ -198,23 +198,12 @@ def source_path(comment_id: int) -> str:
     return f"{SOURCES_FOLDER}/{guid(f'source/{comment_id}')}.txt"
 
 
-def _redactor(comments: pd.DataFrame):
-    patterns = quotes.name_patterns(comments)
-    return lambda text: privacy.redact(text, patterns)
-
-
 def source_texts(study: Study) -> dict[int, str]:
-    """Each comment's exported text: names redacted, disclosures replaced by their paraphrase."""
-    redact = _redactor(study.comments)
+    """Each comment's exported text, through the quoting gate: names redacted, protected comments withheld and paraphrased."""
     memos = study.primary.sheet.set_index("comment_id")["memo"]
-    texts = {}
-    for row in study.comments.itertuples(index=False):
-        cid = int(row.comment_id)
-        if cid in study.protected:
-            texts[cid] = PARAPHRASE_NOTE.format(cid=cid) + " " + redact(str(memos[cid]))
-        else:
-            texts[cid] = redact(row.text)
-    return texts
+    reasons = dict(zip(study.protected_reasons["comment_id"].astype(int), study.protected_reasons["reason"]))
+    shown = quotes.shown_texts(study.comments, reasons, {cid: str(memos[cid]) for cid in reasons})
+    return dict(zip(study.comments["comment_id"].astype(int), shown))
 
 
 def _is_missing(value) -> bool:
@@ -237,7 +226,7 @@ def comment_variables(row, protected: frozenset[int]) -> dict[str, object]:
     """A comment's variable values; a missing reply or repost is left out, not written empty."""
     cid = int(row.comment_id)
     if cid in protected:
-        shown = "paraphrase: the comment discloses the commenter's own experience"
+        shown = "paraphrase: the comment is protected (a disclosure, or near one) and withheld"
     elif row.is_empty:
         shown = "nothing: the comment has no text in the export"
     else:
@@ -327,7 +316,8 @@ def source_description(row, protected: frozenset[int]) -> str:
     if row.is_empty:
         parts.append("Empty in the export: no text, no codes, left out of rates.")
     if cid in protected:
-        parts.append("A disclosure: the text is the primary coder's paraphrase, never the commenter's words.")
+        parts.append("Protected (a disclosure, or near one): the text is the primary coder's paraphrase, "
+                     "never the commenter's words.")
     return " ".join(parts)
 
 
@@ -352,15 +342,16 @@ def project_description(study: Study) -> str:
         f"coder coded every comment; the second coder coded a seeded random sample of {sample} comments "
         "independently (see the book's reliability chapter). Each coder's memo is a note on the comment.\n\n"
         "Privacy: display names are not exported; commenters appear by pseudonym (one case each) and places "
-        "only as a state or country. Display names inside comments are replaced by [name]. Comments in which "
-        "someone discloses their own abuse or sexual attraction to children are replaced by the primary coder's "
-        "paraphrase. Please keep to these rules in anything you publish from this project."
+        "only as a state or country. Names inside comments are replaced by the pseudonym of the commenter they "
+        "address, or by [name]. Comments in which someone discloses their own abuse or sexual attraction to "
+        "children, and the comments near one (their other comments, the replies to them, the comments that repeat "
+        "their words), are replaced by the primary coder's paraphrase, marked as withheld. Please keep to these rules in anything you publish from this project."
     )
 
 
 def project_xml(study: Study, texts: dict[int, str]) -> bytes:
     """The ``project.qde`` document of the archive (UTF-8 bytes)."""
-    redact = _redactor(study.comments)
+    redact = quotes.redactor(study.comments)
     primary = study.primary
     root = _element("Project", {"xmlns": PROJECT_NS, "name": PROJECT_NAME, "origin": ORIGIN,
                                 "creatingUserGUID": guid(f"user/{primary.key}")})

@@ -16,7 +16,7 @@ from comment_study.coding import codebook as codebook_module
 from comment_study.coding import sheets
 from comment_study.coding.codebook import Codebook
 from comment_study.corpus import export, files
-from comment_study.study import replies
+from comment_study.study import protected as protected_module, replies
 
 CODEBOOK = Path("data/codebook.yml")
 PRIMARY_SHEET = Path("data/coding/primary.csv")
@@ -52,6 +52,8 @@ class Study:
     (no empty comment, no repost) with the primary coding and the derived variables: ``answers``
     and ``is_answer`` (the reader's record of replies, the study's definition of a reply),
     ``is_reply`` (the reply rules, reported only as a check of that record), ``in_us`` and ``n_codes``.
+    ``protected`` is every comment never shown in its writer's words, with ``protected_reasons``
+    saying why (:mod:`comment_study.study.protected`); ``disclosures`` the disclosures among them.
     """
 
     book: Codebook
@@ -60,6 +62,8 @@ class Study:
     table: pd.DataFrame
     links: pd.DataFrame
     protected: frozenset[int]
+    protected_reasons: pd.DataFrame
+    disclosures: frozenset[int]
     thread_date: str
 
     @property
@@ -108,6 +112,8 @@ def load_study(root: Path | None = None) -> Study:
     primary = sheets.load_sheet(files.path(PRIMARY_SHEET, root), book, comments, complete=True)
     secondary = sheets.load_sheet(files.path(SECONDARY_SHEET, root), book, comments, complete=False)
     links = replies.read_links(primary, comments, files.reply_checks(root))
+    disclosures = files.disclosures(root)
+    reasons = protected_module.reasons(comments, links, disclosures)
     first_line = export.read_lines(files.path(files.RAW_COMMENTS, root))[0]
     return Study(
         book=book,
@@ -116,6 +122,8 @@ def load_study(root: Path | None = None) -> Study:
                 Coder("secondary", "Second coder (AI assistant session)", SECONDARY_DESCRIPTION, secondary)),
         table=analysed(primary, comments, book, links),
         links=links,
-        protected=frozenset(int(i) for i in files.disclosures(root)["comment_id"]),
+        protected=protected_module.ids(reasons),
+        protected_reasons=reasons,
+        disclosures=frozenset(int(i) for i in disclosures["comment_id"]),
         thread_date=thread_datetime(first_line, str(files.path(files.RAW_COMMENTS, root))),
     )

@@ -1,4 +1,11 @@
-"""Show comment text to readers safely: escaped, names redacted, disclosures paraphrased.
+"""The quoting gate: every comment text that leaves the package passes here.
+
+Book pages (:func:`quote`, :func:`quote_or_paraphrase`), the REFI-QDA project's sources and
+notes, and the tables that ``parse`` and ``code`` write (:func:`shown_texts`) all show comment
+text through this module, so one promise holds everywhere: a protected comment
+(:mod:`comment_study.study.protected`) is never shown in its writer's words, only as a
+paraphrase or with the reason it is withheld; names that could identify a commenter are
+replaced by ``[name]`` under one rule (:func:`comment_study.corpus.privacy.redact`).
 
 Comment text is data, never markup: a comment holding ``<script>``, Markdown, MyST
 roles or ``$`` signs must show literally. Quotes are rendered as escaped HTML inside an
@@ -13,7 +20,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from comment_study.corpus.privacy import NamePattern, identifying_names, redact
+from comment_study.corpus.privacy import NamePattern, NameRule, identifying_names
+from comment_study.study import protected as protected_module
+from comment_study.study.protected import word_runs  # noqa: F401  (the unit of an echo, defined there)
 
 
 @dataclass(frozen=True)
@@ -46,12 +55,28 @@ def name_patterns(table: pd.DataFrame) -> list[NamePattern]:
     return identifying_names(table["author"].unique())
 
 
+def redactor(table: pd.DataFrame):
+    """The one name rule for a comment table's texts: a function from text to text with names replaced by ``[name]``."""
+    return NameRule(table["author"].unique()).redact
+
+
 class QuotingRuleError(ValueError):
     """Raised when the book asks to quote a comment that must only be paraphrased."""
 
 
 def protected_ids() -> frozenset[int]:
-    """Ids of comments that disclose the commenter's own abuse or attraction (data/disclosures.csv)."""
+    """Ids of the protected comments of the book around the current folder (:mod:`comment_study.study.protected`)."""
+    return protected_module.ids(protected_module.load())
+
+
+def protected_reasons() -> dict[int, str]:
+    """Why each protected comment of the book is protected, by id."""
+    table = protected_module.load()
+    return dict(zip(table["comment_id"].astype(int), table["reason"]))
+
+
+def disclosure_ids() -> frozenset[int]:
+    """Ids of the comments that disclose the commenter's own abuse or attraction (data/disclosures.csv)."""
     from comment_study.corpus import files as data
 
     return frozenset(int(i) for i in data.disclosures()["comment_id"])
@@ -65,19 +90,19 @@ def quote(
 ) -> Quote:
     """A comment's text, names redacted, optionally shortened to ``max_words`` words.
 
-    ``protected`` holds the ids of comments that disclose the commenter's own abuse or
-    sexual attraction to children (by default, those in ``data/disclosures.csv``);
-    quoting one is refused, so a chapter must paraphrase it.
+    ``protected`` holds the ids of the protected comments (by default, the book's:
+    :func:`protected_ids`); quoting one is refused, so a chapter must paraphrase it.
     """
     if protected is None:
         protected = protected_ids()
     if comment_id in protected:
-        raise QuotingRuleError(f"comment {comment_id} discloses abuse or attraction: paraphrase it, never quote it")
+        raise QuotingRuleError(f"comment {comment_id} is protected (a disclosure, or near one): "
+                               "paraphrase it, never quote it")
     row = table.loc[table["comment_id"] == comment_id]
     if row.empty:
         raise KeyError(f"no comment with id {comment_id}")
     row = row.iloc[0]
-    text = redact(row["text"], name_patterns(table))
+    text = redactor(table)(row["text"])
     words = text.split()
     if max_words is not None and len(words) > max_words:
         text = " ".join(words[:max_words]) + " […]"
@@ -105,13 +130,14 @@ class Paraphrase:
     author_id: str
     region: str
     paraphrase: str
+    reason: str = "a disclosure"
 
     def _repr_html_(self) -> str:
         return (
             '<blockquote class="comment-paraphrase tex2jax_ignore mathjax_ignore">'
             f"<p><em>Paraphrase:</em> {html.escape(self.paraphrase)}</p>"
             f'<p class="attribution">— Comment {self.comment_id} · {html.escape(self.author_id)} · '
-            f"{html.escape(self.region)} (a disclosure: paraphrased, not quoted)</p></blockquote>"
+            f"{html.escape(self.region)} (protected: {html.escape(self.reason)}; paraphrased, not quoted)</p></blockquote>"
         )
 
     def __repr__(self) -> str:
@@ -119,11 +145,42 @@ class Paraphrase:
 
 
 def quote_or_paraphrase(table: pd.DataFrame, comment_id: int, memo: str, max_words: int | None = None) -> Quote | Paraphrase:
-    """Quote a comment, or, if it is a disclosure, show the coder's paraphrase (its memo)."""
-    if comment_id in protected_ids():
+    """Quote a comment, or, if it is protected, show the coder's paraphrase (its memo) and why."""
+    reasons = protected_reasons()
+    if comment_id in reasons:
         row = table.loc[table["comment_id"] == comment_id].iloc[0]
-        return Paraphrase(comment_id, row["author_id"], row["region"], memo)
-    return quote(table, comment_id, max_words=max_words)
+        return Paraphrase(comment_id, row["author_id"], row["region"], redactor(table)(memo), reasons[comment_id])
+    return quote(table, comment_id, max_words=max_words, protected=frozenset(reasons))
+
+
+def withheld_reasons(table: pd.DataFrame) -> tuple[dict[int, str], dict[int, str]]:
+    """The reasons and paraphrases of the comments a parsed export marks as withheld (its ``withheld`` column)."""
+    if "withheld" not in table.columns:
+        return {}, {}
+    marked = table[table["withheld"].fillna("") != ""]
+    ids = marked["comment_id"].astype(int)
+    return dict(zip(ids, marked["withheld"])), dict(zip(ids, marked["text"]))
+
+
+def shown_texts(table: pd.DataFrame, reasons: dict[int, str] | None = None,
+                paraphrases: dict[int, str] | None = None, redact_names: bool = True) -> pd.Series:
+    """The text each comment of ``table`` may be shown with outside the package, by id order of ``table``.
+
+    A protected comment (``reasons``: id -> why) is shown as ``[withheld: REASON] PARAPHRASE``
+    when ``paraphrases`` has one, else as ``[withheld: REASON]``; every other text has its names
+    redacted (unless ``redact_names`` is False: ``parse --keep-names`` on a reader's own export).
+    The REFI-QDA sources and the tables ``parse`` and ``code`` write use this.
+    """
+    reasons, paraphrases = reasons or {}, paraphrases or {}
+    redact_names = redactor(table) if redact_names else str
+    out = []
+    for cid, text in zip(table["comment_id"].astype(int), table["text"].fillna("")):
+        if cid in reasons:
+            shown = f"[withheld: {reasons[cid]}]"
+            out.append(f"{shown} {redact_names(paraphrases[cid])}" if cid in paraphrases else shown)
+        else:
+            out.append(redact_names(text))
+    return pd.Series(out, index=table.index, dtype="object")
 
 
 def coded_example(table: pd.DataFrame, sheet: pd.DataFrame, code_ids: list[str], comment_id: int) -> "CodedExample":
@@ -150,12 +207,6 @@ class CodedExample:
         return f"{self.shown!r}\nCoded: {', '.join(self.codes) or 'none'}; tone: {self.tone}"
 
 
-def word_runs(text: str, run: int = 8) -> set[str]:
-    """Every run of ``run`` consecutive words in ``text`` (lower case): the unit in which a quote is recognised."""
-    words = re.findall(r"\w+", str(text).lower())
-    return {" ".join(words[i:i + run]) for i in range(len(words) - run + 1)}
-
-
 def near_disclosures(table: pd.DataFrame, answers: pd.Series, protected: set[int] | frozenset[int] | None = None,
                      run: int = 8) -> set[int]:
     """Comments near a disclosure, which the book does not quote either: they answer one, repeat ``run`` words of one, or share its author.
@@ -167,11 +218,8 @@ def near_disclosures(table: pd.DataFrame, answers: pd.Series, protected: set[int
     :func:`quote` refuses them anyway.
     """
     if protected is None:
-        protected = protected_ids()
-    texts = table.set_index("comment_id")["text"]
-    disclosed = set().union(*(word_runs(texts[c], run) for c in protected if c in texts.index))
-    answering = {int(a) for a, t in answers.dropna().items() if int(t) in protected}
-    echoing = {int(c) for c, text in texts.items() if word_runs(text, run) & disclosed}
-    authors = set(table.loc[table["comment_id"].isin(protected), "author_id"])
-    same_author = set(table.loc[table["author_id"].isin(authors), "comment_id"].astype(int))
-    return (answering | echoing | same_author) - set(protected)
+        protected = disclosure_ids()
+    links = pd.DataFrame({"comment_id": [int(a) for a in answers.dropna().index],
+                          "reply_to": [int(t) for t in answers.dropna()]})
+    disclosures = pd.DataFrame({"comment_id": sorted(protected)})
+    return set(protected_module.ids(protected_module.reasons(table, links, disclosures, run))) - set(protected)
