@@ -383,13 +383,24 @@ def glue_entry(glue: Callable, table: pd.DataFrame, entry: str) -> pd.DataFrame:
         glue(f"{key}.p", f"adjusted p {_p(r['p_author_adj'])}" if r["tested"] == "yes" else r["verdict"], display=False)
         glue(f"{key}.verdict", r["verdict"], display=False)
         glue(f"{key}.words", r["words"], display=False)
+    _glue_summary(glue, f"plan.{entry}", rows)
+    return rows
+
+
+def _glue_summary(glue: Callable, key: str, rows: pd.DataFrame) -> None:
     tested = rows[rows["tested"] == "yes"]
-    glue(f"plan.{entry}.n_tested", len(tested), display=False)
-    glue(f"plan.{entry}.n_differ", int(rows["differs"].sum()), display=False)
-    glue(f"plan.{entry}.min_p", float(tested["p_author_adj"].min()) if len(tested) else float("nan"), display=False)
-    glue(f"plan.{entry}.max_p", float(tested["p_author_adj"].max()) if len(tested) else float("nan"), display=False)
+    glue(f"{key}.n_tested", len(tested), display=False)
+    glue(f"{key}.n_differ", int(rows["differs"].sum()), display=False)
+    glue(f"{key}.min_p", float(tested["p_author_adj"].min()) if len(tested) else float("nan"), display=False)
+    glue(f"{key}.max_p", float(tested["p_author_adj"].max()) if len(tested) else float("nan"), display=False)
     differ = rows.loc[rows["differs"], "code"].tolist()
-    glue(f"plan.{entry}.differ", ", ".join(f"`{c}`" for c in differ) if differ else "none", display=False)
+    glue(f"{key}.differ", ", ".join(f"`{c}`" for c in differ) if differ else "none", display=False)
+
+
+def glue_summary(glue: Callable, table: pd.DataFrame, name: str, comparisons: list[str]) -> pd.DataFrame:
+    """Glue a summary of some planned comparisons as ``plan.{name}.n_tested``, ``n_differ``, ``min_p``, ``max_p``, ``differ``."""
+    rows = pd.DataFrame([row(table, c) for c in comparisons])
+    _glue_summary(glue, f"plan.{name}", rows)
     return rows
 
 
@@ -402,9 +413,10 @@ def glue_plan(glue: Callable, table: pd.DataFrame) -> None:
     glue("plan.correction", CORRECTION_NAME, display=False)
 
 
-def shown(table: pd.DataFrame, entry: str) -> "pd.io.formats.style.Styler":
-    """An entry's comparisons as a table for readers: shares, both adjusted p-values and the verdict."""
+def shown(table: pd.DataFrame, entry: str, codes: list[str] | None = None) -> "pd.io.formats.style.Styler":
+    """An entry's comparisons (or some of its codes) as a table for readers: shares, both adjusted p-values, the verdict."""
     rows = entry_rows(table, entry)
+    rows = rows if codes is None else rows.set_index("code").loc[codes].reset_index()
     a, b = rows["label_a"].iloc[0], rows["label_b"].iloc[0]
     frame = pd.DataFrame({
         "code": rows["code"].to_numpy(),
