@@ -356,7 +356,8 @@ def entry_rows(table: pd.DataFrame, entry: str) -> pd.DataFrame:
     return chosen
 
 
-def _p(value: float) -> str:
+def format_p(value: float) -> str:
+    """A p-value without its "p": ``= 0.012``, ``< 0.001``, or ``not tested`` when missing."""
     return "not tested" if value is None or (isinstance(value, float) and math.isnan(value)) else findings.p_text(value).removeprefix("p ")
 
 
@@ -380,7 +381,7 @@ def glue_entry(glue: Callable, table: pd.DataFrame, entry: str) -> pd.DataFrame:
                 glue(f"{key}.{name}_{side}", float(r[f"{name}_{side}"]), display=False)
         for name in ("p_fisher", "p_author", "p_fisher_adj", "p_author_adj"):
             glue(f"{key}.{name}", float(r[name]), display=False)
-        glue(f"{key}.p", f"adjusted p {_p(r['p_author_adj'])}" if r["tested"] == "yes" else r["verdict"], display=False)
+        glue(f"{key}.p", f"adjusted p {format_p(r['p_author_adj'])}" if r["tested"] == "yes" else r["verdict"], display=False)
         glue(f"{key}.verdict", r["verdict"], display=False)
         glue(f"{key}.words", r["words"], display=False)
     _glue_summary(glue, f"plan.{entry}", rows)
@@ -433,6 +434,6 @@ def shown(table: pd.DataFrame, entry: str, codes: list[str] | None = None) -> "p
 
 def changed_verdicts(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
     """The comparisons whose verdict differs between two evaluations of the plan (a what-if build)."""
-    both = before[["verdict", "p_author_adj"]].join(after[["verdict", "p_author_adj"]], lsuffix="_before",
-                                                     rsuffix="_after", how="outer")
+    both = before[["verdict", "p_author_adj"]].merge(after[["verdict", "p_author_adj"]], left_index=True,
+                                                      right_index=True, how="outer", suffixes=("_before", "_after"))
     return both[both["verdict_before"] != both["verdict_after"]]
