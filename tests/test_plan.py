@@ -87,7 +87,7 @@ def test_a_tentative_code_is_not_tested_unless_the_plan_says_descriptive_only(tm
     alphas = plan.reliability(study)
     assert alphas["distress"] < agreement.RELIABLE  # the premise of the rule, from the data
     table = plan.evaluate(study, plan.load(path, study.codes), alphas)
-    assert table.loc["t.distress", "tested"] == "no" and "tentatively reliable" in table.loc["t.distress", "why_untested"]
+    assert table.loc["t.distress", "tested"] == "no" and "not reliably coded" in table.loc["t.distress", "why_untested"]
     assert np.isnan(table.loc["t.distress", "p_author"])
     assert table.loc["d.frontline_workers", "verdict"] == "described only"
 

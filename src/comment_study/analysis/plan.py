@@ -261,12 +261,12 @@ def _words(row: dict) -> str:
         return f"a difference unlikely to be chance ({author_text}; {fisher_text})"
     if author >= SIGNIFICANCE and fisher >= SIGNIFICANCE:
         return f"no detectable difference ({author_text}; {fisher_text})"
+    fisher_alone = f"Fisher’s exact test, which treats comments as independent (adjusted {findings.p_text(fisher)})"
     if author >= SIGNIFICANCE:
         return (f"no detectable difference once each commenter's comments are kept together ({author_text}), "
-                f"although {fisher_text}, which treats comments as independent, "
-                f"would call it one")
+                f"although {fisher_alone}, would call it one")
     return (f"a difference unlikely to be chance by the author-level test ({author_text}), "
-            f"although {fisher_text} does not reach the threshold")
+            f"although by {fisher_alone} it does not reach the threshold")
 
 
 def evaluate(study: Study, plan: Plan, alphas: pd.Series) -> pd.DataFrame:
@@ -298,12 +298,13 @@ def evaluate(study: Study, plan: Plan, alphas: pd.Series) -> pd.DataFrame:
                    "tested": "yes", "why_untested": "", "p_fisher": np.nan, "p_author": np.nan}
             weak = sorted({j for v in (code, entry.grouping, entry.subset) if v for j in _rests_on(v)
                            if not alphas.get(j, np.nan) >= agreement.RELIABLE})
-            weak_text = ", ".join(f"{j} (α = {alphas.get(j, np.nan):.2f})" for j in weak)
+            weak_text = "not reliably coded (α below .800): " + ", ".join(
+                f"{j} (α {'undefined' if np.isnan(alphas.get(j, np.nan)) else format(alphas[j], '.2f')})" for j in weak)
             if entry.kind == "descriptive-only":
                 row["tested"] = "descriptive only"
-                row["why_untested"] = f"only tentatively reliable: {weak_text}" if weak else "described, not tested"
+                row["why_untested"] = weak_text if weak else "described, not tested"
             elif weak:
-                row["tested"], row["why_untested"] = "no", f"only tentatively reliable: {weak_text}"
+                row["tested"], row["why_untested"] = "no", weak_text
             elif c["tested"] != "yes":
                 row["tested"], row["why_untested"] = "no", c["tested"].removeprefix("no: ")
             else:
