@@ -48,11 +48,12 @@ CORRECTION = "fdr_bh"
 """Benjamini–Hochberg over every tested comparison of the plan (statsmodels' ``multipletests``).
 
 Holm's correction bounds the chance of even one false "difference" anywhere in the book; over a
-plan of well over a hundred comparisons, most of them exploratory, that bound leaves almost nothing
-detectable and invites readers to treat a non-result as evidence of no difference. The book's
-differences are leads, each re-read in the thread; what a reader needs to know is how many of
-the reported differences could be chance. Benjamini–Hochberg bounds that share (the false
-discovery rate) at 5%, and it holds for the positively dependent tests of one thread."""
+plan of well over a hundred comparisons, all of them exploratory, that bound is stricter than the
+book's use of the results needs, and invites readers to treat a non-result as evidence of no
+difference (:func:`differences_under` says what Holm would leave). The book's differences are
+leads, each re-read in the thread; what a reader needs to know is how many of the reported
+differences could be chance. Benjamini–Hochberg bounds that share (the false discovery rate) at
+5%, and it holds for positively dependent tests such as these, which share comments."""
 CORRECTION_NAME = "Benjamini–Hochberg"
 SIGNIFICANCE = 0.05
 FIELDS = ("id", "codes", "grouping", "labels", "subset", "test", "kind", "why")
@@ -406,6 +407,12 @@ def glue_summary(glue: Callable, table: pd.DataFrame, name: str, comparisons: li
     return rows
 
 
+def differences_under(table: pd.DataFrame, method: str) -> int:
+    """How many planned comparisons would differ under another correction (``holm``, say): the cost of the choice."""
+    tested = table[table["tested"] == "yes"]
+    return int((multipletests(tested["p_author"], method=method)[1] < SIGNIFICANCE).sum()) if len(tested) else 0
+
+
 def glue_plan(glue: Callable, table: pd.DataFrame) -> None:
     """Glue the plan's size and correction as ``plan.n_comparisons``, ``plan.n_tested``, ``plan.correction``."""
     glue("plan.n_comparisons", len(table), display=False)
@@ -413,6 +420,7 @@ def glue_plan(glue: Callable, table: pd.DataFrame) -> None:
     glue("plan.n_differ", int(table["differs"].sum()), display=False)
     glue("plan.n_disagree", int((~table["tests_agree"]).sum()), display=False)
     glue("plan.correction", CORRECTION_NAME, display=False)
+    glue("plan.n_differ_holm", differences_under(table, "holm"), display=False)
 
 
 def shown(table: pd.DataFrame, entry: str, codes: list[str] | None = None) -> "pd.io.formats.style.Styler":
