@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 JB := $(BIN)/jupyter-book
 BUILD_FLAGS := -W -n --keep-going
 
-.PHONY: book test serve clean bench lock venv
+.PHONY: book test serve clean bench lock venv whatif
 
 $(STAMP): requirements.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,6 +19,10 @@ venv: $(STAMP)
 
 book: $(STAMP)  ## Build the HTML book into _build/html (cached; data or code changes re-execute)
 	$(JB) build . $(BUILD_FLAGS)
+
+whatif: $(STAMP)  ## Build the book from an edited coding sheet into _build/whatif/html: make whatif SHEET=path/to/edited-primary.csv
+	@test -n "$(SHEET)" || { echo "usage: make whatif SHEET=path/to/edited-primary.csv" >&2; exit 2; }
+	$(BIN)/python -m comment_study whatif "$(SHEET)"
 
 test: $(STAMP)  ## Run every test, including strict builds of the book in temporary copies
 	$(BIN)/python -m pytest

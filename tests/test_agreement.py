@@ -65,10 +65,58 @@ def test_bootstrap_is_seeded_and_brackets_the_estimate():
     rng = np.random.default_rng(1)
     a = rng.integers(0, 2, 80)
     b = np.where(rng.random(80) < 0.85, a, 1 - a)
-    first = agreement.bootstrap_interval(a, b, agreement.krippendorff_alpha)
-    assert first == agreement.bootstrap_interval(a, b, agreement.krippendorff_alpha)
+    first = agreement.bootstrap(a, b, agreement.krippendorff_alpha)
+    assert first == agreement.bootstrap(a, b, agreement.krippendorff_alpha)
     low, high = first
     assert low <= agreement.krippendorff_alpha(a, b) <= high
+
+
+def _loop_bootstrap(a, b, statistic, samples, seed, level=0.95):
+    """The bootstrap written plainly, one resample at a time, with the same resamples and rule."""
+    a, b = np.asarray(a), np.asarray(b)
+    index = np.random.default_rng(seed).integers(0, len(a), size=(samples, len(a)))
+    values, single = [], []
+    for i in index:
+        one = len(set(a[i]) | set(b[i])) == 1
+        single.append(one)
+        values.append(1.0 if one else statistic(a[i], b[i]))
+    tail = (1 - level) / 2 * 100
+    return (*np.percentile(values, [tail, 100 - tail]), np.mean(single))
+
+
+@pytest.mark.parametrize("statistic", [agreement.cohen_kappa, agreement.krippendorff_alpha, agreement.percent_agreement])
+def test_vectorised_bootstrap_equals_the_one_resample_at_a_time_loop(statistic):
+    rng = np.random.default_rng(7)
+    a = np.where(rng.random(60) < 0.08, 1, 0)  # a rare code: some resamples miss it altogether
+    b = np.where(rng.random(60) < 0.9, a, 1 - a)
+    fast = agreement.bootstrap(a, b, statistic, samples=400, seed=3)
+    low, high, share = _loop_bootstrap(a, b, statistic, samples=400, seed=3)
+    assert (fast.low, fast.high) == (pytest.approx(low), pytest.approx(high))
+    assert fast.single_value_share == pytest.approx(share)
+
+
+def test_resamples_that_miss_a_rare_code_count_as_perfect_agreement_and_are_reported_not_dropped():
+    a = b = np.array([1] + [0] * 39)  # perfect agreement on a code that one comment carries
+    result = agreement.bootstrap(a, b, agreement.krippendorff_alpha, samples=1000, seed=1)
+    expected_share = (1 - 1 / 40) ** 40  # chance that a resample of 40 misses the one comment
+    assert result.single_value_share == pytest.approx(expected_share, abs=0.05)
+    assert (result.low, result.high) == (1.0, 1.0)
+    assert agreement.agreement_table(pd.DataFrame({"comment_id": range(40), "x": a}),
+                                     pd.DataFrame({"comment_id": range(40), "x": b}), ["x"]).loc["x", "single_value_share"] > 0
+
+
+def test_table_forms_of_kappa_and_alpha_equal_the_array_forms():
+    rng = np.random.default_rng(5)
+    for _ in range(30):
+        a = rng.integers(0, 3, 40)
+        b = np.where(rng.random(40) < 0.7, a, rng.integers(0, 3, 40))
+        _, codes = np.unique(np.concatenate([a, b]), return_inverse=True)
+        k = codes.max() + 1
+        table = np.zeros((k, k), dtype=int)
+        np.add.at(table, (codes[:40], codes[40:]), 1)
+        assert agreement._kappa_of_table(table) == pytest.approx(cohen_kappa_score(a, b), abs=1e-9)
+        assert agreement._alpha_of_table(table) == pytest.approx(
+            krippendorff.alpha(reliability_data=[a, b], level_of_measurement="nominal"), abs=1e-9)
 
 
 @pytest.mark.parametrize(("alpha", "word"), [(0.9, "reliable"), (0.8, "reliable"), (0.7, "tentative"), (0.5, "unreliable")])

@@ -230,7 +230,7 @@ def test_help_and_readme_state_the_held_out_accuracy_the_data_give(rules, rated)
     shown = subprocess.run([sys.executable, "-m", "comment_study", "code", "--help"], capture_output=True, text=True).stdout
     assert all(value in shown for value in cli.HELD_OUT.values())
     readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
-    assert ("average F1 against the primary coding (by reading) is {macro_f1} (per code from {lowest_f1} to {highest_f1})"
+    assert ("average F1 against the primary coding (an AI assistant session's reading) is {macro_f1} (per code from {lowest_f1} to {highest_f1})"
             .format(**cli.HELD_OUT)) in readme
 
 

@@ -97,18 +97,6 @@ def test_compare_leaves_out_rows_whose_group_is_unknown():
     assert result.loc["x", "n a"] == 1 and result.loc["x", "n b"] == 2
 
 
-@given(st.lists(st.floats(min_value=0, max_value=1), min_size=1, max_size=12))
-def test_holm_adjustment_matches_its_definition(pvalues):
-    series = pd.Series(pvalues, index=[f"c{i}" for i in range(len(pvalues))])
-    adjusted = findings.holm(series)
-    ordered = series.sort_values(kind="stable")
-    m = len(ordered)
-    running = 0.0
-    for j, (name, p) in enumerate(ordered.items()):
-        running = max(running, min(1.0, (m - j) * p))
-        assert adjusted[name] == pytest.approx(running)
-
-
 def test_exemplars_carry_the_code_and_are_the_plainest_cases(study):
     chosen = findings.exemplars(study.table, "punitive", study.codes, k=3)
     rows = study.table.set_index("comment_id").loc[chosen]

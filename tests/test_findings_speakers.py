@@ -14,7 +14,7 @@ from comment_study.corpus import files as data
 
 from comment_study.analysis import findings
 
-from comment_study.study import quotes
+from comment_study.study import definitions, quotes, replies
 
 
 @pytest.fixture(scope="module")
@@ -24,7 +24,7 @@ def study():
 
 @pytest.fixture(scope="module")
 def answers(study):
-    return findings.answered_in_memo(study.table, study.comments)
+    return definitions.answers(study)
 
 
 def test_memo_answers_agree_with_the_hand_checked_reply_targets(answers):
@@ -37,7 +37,7 @@ def test_memo_answers_agree_with_the_hand_checked_reply_targets(answers):
     assert set(detected) <= set(answers.index), "a reply the rules found and the reader confirmed has no memo answer"
 
 
-def test_memo_answers_point_at_analysable_comments_never_at_reposts(study, answers):
+def test_answers_point_at_analysable_comments_never_at_reposts(study, answers):
     reposts = set(study.comments.loc[study.comments["duplicate_of"].notna(), "comment_id"])
     assert not set(answers.astype(int)) & reposts
     raw = study.table.set_index("comment_id")["memo"].str.extract(r"In answer to (\d+)")[0].dropna().astype(int)
@@ -50,7 +50,7 @@ def test_memo_answers_point_at_analysable_comments_never_at_reposts(study, answe
 def test_a_memo_answering_a_comment_that_does_not_exist_names_the_comment(study):
     table = pd.DataFrame({"comment_id": [1, 2], "memo": ["Fine.", "In answer to 999: nonsense."]})
     with pytest.raises(ValueError, match="comment 2 cannot answer comment 999"):
-        findings.answered_in_memo(table, study.comments)
+        replies.memo_links(table, study.comments)
 
 
 def test_exchange_profile_recounts_answers_by_hand(study, answers):
@@ -76,32 +76,6 @@ def test_group_shares_equal_groupwise_means(study):
     expected = study.table.groupby("survivor")[["distress", "punitive"]].mean()
     assert shares.loc["distress", "survivor"] == pytest.approx(expected.loc[1, "distress"])
     assert shares.loc["punitive", "rest"] == pytest.approx(expected.loc[0, "punitive"])
-
-
-def test_association_tests_match_scipy_and_refuse_rare_pairs(study):
-    codes = ["skeptical", "critique_coverage", "moral_decline", "blame_parents", "frontline_workers"]
-    result = findings.association_tests(study.table, codes)
-    assert len(result) == len(list(itertools.combinations(codes, 2)))
-    row = result.loc["skeptical & critique_coverage"]
-    a, b = study.table["skeptical"] == 1, study.table["critique_coverage"] == 1
-    expected = stats.fisher_exact(pd.crosstab(a, b).to_numpy()).pvalue
-    assert row["tested"] == "yes" and row["p"] == pytest.approx(expected)
-    assert row["share of a with b"] == pytest.approx(b[a].mean())
-    assert row["share of rest with b"] == pytest.approx(b[~a].mean())
-    # two codes each rarer than MIN_GROUP cannot be tested whatever their overlap
-    rare = result.loc["moral_decline & blame_parents"]
-    assert max(rare["n a"], rare["n b"]) < findings.MIN_GROUP
-    assert np.isnan(rare["p"]) and rare["tested"].startswith("no")
-
-
-def test_association_tests_adjust_with_holm_over_the_tested_pairs(study):
-    codes = ["gender", "historical", "religion", "partisan", "skeptical", "critique_coverage"]
-    result = findings.association_tests(study.table, codes)
-    tested = result["p"].dropna().sort_values(kind="stable")
-    m, running = len(tested), 0.0
-    for j, (name, p) in enumerate(tested.items()):
-        running = max(running, min(1.0, (m - j) * p))
-        assert result.loc[name, "p_holm"] == pytest.approx(running)
 
 
 def test_near_disclosures_finds_answers_echoes_and_other_comments_by_the_same_author():

@@ -173,6 +173,15 @@ def deidentify_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def whatif_command(args: argparse.Namespace) -> int:
+    """Build the what-if book and print its report."""
+    from comment_study.book import whatif
+
+    result = whatif.run(Path(args.sheet), _study_root(args), Path(args.out).resolve() if args.out else None)
+    print(result.report())
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m comment_study",
@@ -263,7 +272,8 @@ def build_parser() -> argparse.ArgumentParser:
             "sentiment scores; then prints each code's rate among the comments that count "
             "(not empty, not reposts). Reply detection is not run: the dictionary reads each "
             "comment alone. "
-            "DICTIONARY CODES ARE ROUGH. Scored against the study's primary coding (by reading) on the "
+            "DICTIONARY CODES ARE ROUGH. Scored against the study's primary coding (by reading, by an "
+            "AI assistant session) on the "
             "half of its comments the dictionary's author never read, the study dictionary "
             f"reaches a macro-averaged F1 of {HELD_OUT['macro_f1']} (per code from "
             f"{HELD_OUT['lowest_f1']} to {HELD_OUT['highest_f1']}; 1 is perfect). It cannot see "
@@ -281,6 +291,22 @@ def build_parser() -> argparse.ArgumentParser:
                       help="leave out the sentiment scores and their columns (faster on large threads)")
     code.add_argument("--locations", help="a CSV (location,region,basis) deciding places the rules cannot")
     code.set_defaults(handler=code_command)
+
+    whatif_parser = commands.add_parser(
+        "whatif",
+        help="build the whole book from an edited primary coding sheet, and list what changed",
+        description=(
+            "Build the book from an edited copy of data/coding/primary.csv into _build/whatif/html, "
+            "leaving data/ untouched (the book is built in a temporary copy). The build never stops "
+            "on a claim that no longer holds: each such claim is shown as a box on its page. Prints "
+            "the broken claims and the planned comparisons whose verdict changed. An edited sheet "
+            "that is not a valid coding sheet stops with an error naming the file and line."
+        ),
+    )
+    whatif_parser.add_argument("sheet", help="the edited primary coding sheet (the columns of data/coding/primary.csv)")
+    whatif_parser.add_argument("--root", help="the book's root folder (with _config.yml and data/)")
+    whatif_parser.add_argument("--out", help="where to put the what-if build (default: ROOT/_build/whatif)")
+    whatif_parser.set_defaults(handler=whatif_command)
     return parser
 
 
@@ -288,6 +314,6 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.handler(args)
-    except (corpus.ExportError, ValueError, OSError) as err:
+    except (corpus.ExportError, ValueError, OSError, RuntimeError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 1

@@ -14,13 +14,14 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 from scipy import stats
+from statsmodels.stats import proportion
 
 from comment_study.coding import codebook, sheets as coding
 
 
 from comment_study.corpus import files as data
 
-from comment_study.study import quotes, replies
+from comment_study.study import quotes
 from comment_study.study.model import Study
 
 CONFIDENCE = 0.95
@@ -31,16 +32,13 @@ MIN_CODED = 5
 
 
 def wilson(count: int, n: int, confidence: float = CONFIDENCE) -> tuple[float, float]:
-    """The Wilson score interval for a proportion ``count / n`` (good for small and extreme shares)."""
+    """The Wilson score interval for a proportion ``count / n`` (statsmodels' ``proportion_confint``)."""
     if n <= 0:
         raise ValueError("a proportion needs at least one comment")
     if not 0 <= count <= n:
         raise ValueError(f"count {count} is not between 0 and n = {n}")
-    z = stats.norm.ppf(0.5 + confidence / 2)
-    share = count / n
-    centre = (share + z**2 / (2 * n)) / (1 + z**2 / n)
-    half = z / (1 + z**2 / n) * np.sqrt(share * (1 - share) / n + z**2 / (4 * n**2))
-    return float(max(0.0, centre - half)), float(min(1.0, centre + half))
+    low, high = proportion.proportion_confint(count, n, alpha=1 - confidence, method="wilson")
+    return float(low), float(high)
 
 
 def _shares(present: pd.DataFrame) -> pd.DataFrame:
@@ -111,7 +109,8 @@ def compare(table: pd.DataFrame, codes: list[str], group: pd.Series, labels: tup
 
     A code is tested only when each group has at least :data:`MIN_GROUP` comments and the code
     occurs at least :data:`MIN_CODED` times; otherwise ``p`` is missing and ``tested`` says why.
-    The p-values of the tested codes are adjusted for multiple comparisons (Holm).
+    ``p`` is Fisher's exact test, unadjusted: the book reports only the comparisons of its
+    analysis plan (:mod:`comment_study.analysis.plan`), adjusted once over the whole plan.
     """
     group = group.reindex(table.index).astype("boolean")
     first, second = table[group.eq(True).fillna(False)], table[group.eq(False).fillna(False)]
@@ -131,17 +130,7 @@ def compare(table: pd.DataFrame, codes: list[str], group: pd.Series, labels: tup
             row["tested"] = "yes"
             row["p"] = float(stats.fisher_exact([[a, len(first) - a], [b, len(second) - b]]).pvalue)
         rows.append(row)
-    result = pd.DataFrame(rows).set_index("code")
-    result["p_holm"] = holm(result["p"])
-    return result
-
-
-def holm(pvalues: pd.Series) -> pd.Series:
-    """Holm's step-down adjustment of p-values (missing values stay missing)."""
-    tested = pvalues.dropna().sort_values()
-    m = len(tested)
-    adjusted = np.minimum(1.0, np.maximum.accumulate((m - np.arange(m)) * tested.to_numpy())) if m else []
-    return pd.Series(adjusted, index=tested.index, dtype=float).reindex(pvalues.index)
+    return pd.DataFrame(rows).set_index("code")
 
 
 def exemplars(table: pd.DataFrame, code: str, codes: list[str], k: int = 3) -> list[int]:
@@ -202,19 +191,6 @@ def show(study: Study, comment_ids: list[int], max_words: int | None = 80) -> "q
 ANSWERING, ANSWERED = "answers a comment", "draws an answer"
 
 
-def answered_in_memo(table: pd.DataFrame, comments: pd.DataFrame) -> pd.Series:
-    """The comment each comment answers, as the coder's memo records it; an answer to a repost counts as an answer to its original.
-
-    The memos were written reading every comment in its thread, so they find far more answers
-    than the reply rules of :mod:`comment_study.corpus.threads` (which are precise but miss most); the
-    memos are read by :func:`comment_study.study.replies.memo_links`.
-    """
-    links = replies.memo_links(table[["comment_id", "memo"]], comments)
-    original = comments.set_index("comment_id")["duplicate_of"]
-    targets = [int(original[t]) if pd.notna(original.get(t)) else int(t) for t in links["reply_to"]]
-    return pd.Series(targets, index=links["comment_id"].to_numpy(), dtype="Int64", name="answers").rename_axis("comment_id")
-
-
 def exchange_roles(table: pd.DataFrame, answers: pd.Series) -> pd.DataFrame:
     """For each comment (indexed by id): does it answer another comment, and does another comment answer it?"""
     ids = table["comment_id"]
@@ -258,35 +234,6 @@ def group_shares(table: pd.DataFrame, groups: dict[str, pd.Series], codes: list[
     """Share of each code (rows) among the comments of each named group (columns; a group is a boolean mask)."""
     return pd.DataFrame({name: table.loc[mask.reindex(table.index).fillna(False).astype(bool), codes].mean()
                          for name, mask in groups.items()})
-
-
-def association_tests(table: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
-    """Every pair of codes: how often they occur together, and Fisher's exact test of their association where the numbers allow (Holm-adjusted).
-
-    A pair is tested when one code, as a group, could be compared with the rest as :func:`compare`
-    would allow (at least :data:`MIN_GROUP` comments with it and without it) and the other occurs
-    at least :data:`MIN_CODED` times; Fisher's test is symmetric, so either code may be the group.
-    """
-    n = len(table)
-    counts = {c: int(table[c].sum()) for c in codes}
-    group_ok = lambda g, c: min(counts[g], n - counts[g]) >= MIN_GROUP and counts[c] >= MIN_CODED  # noqa: E731
-    rows = []
-    for i, a in enumerate(codes):
-        for b in codes[i + 1:]:
-            both = int(((table[a] == 1) & (table[b] == 1)).sum())
-            row = {"a": a, "b": b, "n a": counts[a], "n b": counts[b], "both": both,
-                   "share of a with b": both / counts[a] if counts[a] else np.nan,
-                   "share of rest with b": (counts[b] - both) / (n - counts[a]) if n > counts[a] else np.nan}
-            if group_ok(a, b) or group_ok(b, a):
-                table_2x2 = [[both, counts[a] - both], [counts[b] - both, n - counts[a] - counts[b] + both]]
-                row["tested"], row["p"] = "yes", float(stats.fisher_exact(table_2x2).pvalue)
-            else:
-                row["tested"], row["p"] = "no: too few comments carry one of the codes", np.nan
-            rows.append(row)
-    result = pd.DataFrame(rows)
-    result.index = [f"{a} & {b}" for a, b in zip(result["a"], result["b"])]
-    result["p_holm"] = holm(result["p"])
-    return result
 
 
 def combination_counts(table: pd.DataFrame, codes: list[str]) -> pd.Series:

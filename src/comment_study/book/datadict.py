@@ -59,7 +59,7 @@ CSV_FILES = {
         "location": "A location exactly as a commenter typed it.",
         "region": "The coarse region it is shown as (a US state, 'United States (unspecified)', a country "
                   "or 'Unknown').",
-        "basis": "Why: the researcher's reason for this region.",
+        "basis": "Why: the primary coder's reason for this region.",
     }),
     "data/repost_checks.csv": ("one comment that repeats an earlier comment by the same commenter", {
         "comment_id": "The repost.",
@@ -150,6 +150,25 @@ ROUNDS = ("one round of coding or revision", {
     "secondary_round_file": "The second coder's recoding made in this round, when only some codes were recoded.",
     "clarified": "Codes whose wording was clarified without recoding.",
     "clarification_note": "What was clarified and why no recoding was needed.",
+})
+
+PLAN_TOP = ("the analysis plan (comment_study.analysis.plan)", {
+    "permutations": "Rearrangements drawn for each author-level permutation test.",
+    "seed": "Seed of those rearrangements (each set of compared comments draws its own from it).",
+    "comparisons": "The planned comparisons (next table).",
+})
+
+PLAN = ("one planned entry: a grouping and the codes compared across it (one comparison per code)", {
+    "id": "The entry's name; a comparison's id is id.code, and chapters glue its results as plan.id.code.field.",
+    "codes": "The codes (or derived variables of comment_study.study.definitions) whose shares are compared.",
+    "grouping": "What splits the comments in two: a code (with it or without) or a derived variable "
+                "such as reply (the reader's record), answered, speaks_from_experience or in_us.",
+    "labels": "The names of the two groups, as the chapters print them.",
+    "subset": "A derived variable that restricts the entry to the comments for which it is true.",
+    "test": "'fisher and author permutation': Fisher's exact test beside the author-level permutation test.",
+    "kind": "'exploratory' (tested) or 'descriptive-only' (shares and intervals, no test; required for "
+            "a code whose alpha is below .800). None is confirmatory: nothing was registered in advance.",
+    "why": "Why the comparison is asked.",
 })
 
 TEXT_FILES = {
@@ -265,6 +284,12 @@ def tables(root: Path | None = None) -> list[Table]:
     out += [
         _records_table("data/coding/rounds.yml", "data/coding/rounds.yml", ROUNDS_TOP[0], [spec], ROUNDS_TOP[1]),
         _records_table("data/coding/rounds.yml: rounds", "data/coding/rounds.yml", ROUNDS[0], spec["rounds"], ROUNDS[1]),
+    ]
+    plan_file = "data/analysis_plan.yml"
+    spec = yaml.safe_load((root / plan_file).read_text(encoding="utf-8"))
+    out += [
+        _records_table(plan_file, plan_file, PLAN_TOP[0], [spec], PLAN_TOP[1]),
+        _records_table(f"{plan_file}: comparisons", plan_file, PLAN[0], spec["comparisons"], PLAN[1]),
     ]
     return out
 

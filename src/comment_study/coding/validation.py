@@ -13,7 +13,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from comment_study.coding.agreement import BOOTSTRAP_SAMPLES, BOOTSTRAP_SEED, bootstrap_interval, cohen_kappa
+from comment_study.coding.agreement import BOOTSTRAP_SAMPLES, BOOTSTRAP_SEED, bootstrap, cohen_kappa
 
 
 def _checked(truth: Sequence, predicted: Sequence, labels: Sequence | None) -> tuple[np.ndarray, np.ndarray, list]:
@@ -79,7 +79,7 @@ def summary(truth: Sequence, predicted: Sequence, labels: Sequence | None = None
             samples: int = BOOTSTRAP_SAMPLES, seed: int = BOOTSTRAP_SEED) -> dict[str, float]:
     """Accuracy, macro-F1 and Cohen's kappa with a seeded bootstrap 95% interval for kappa."""
     truth, predicted, labels = _checked(truth, predicted, labels)
-    low, high = bootstrap_interval(truth, predicted, cohen_kappa, samples=samples, seed=seed)
+    low, high = bootstrap(truth, predicted, cohen_kappa, samples=samples, seed=seed)
     return {
         "n": len(truth), "accuracy": accuracy(truth, predicted), "macro_f1": macro_f1(truth, predicted, labels),
         "kappa": cohen_kappa(truth, predicted), "kappa_low": low, "kappa_high": high,

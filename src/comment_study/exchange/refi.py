@@ -72,7 +72,7 @@ from comment_study.coding import codebook as codebook_module
 from comment_study.coding import sheets as coding
 from comment_study.corpus import export as corpus, files as data
 from comment_study.study import quotes
-from comment_study.study.model import Study, load_study
+from comment_study.study.model import WEAKER, Study, load_study
 from comment_study.coding.codebook import Code, Codebook
 from comment_study.coding.palette import MUTED, OKABE_ITO
 
@@ -341,6 +341,8 @@ def project_description(study: Study) -> str:
         "codebook and coding. Each source is one comment, coded as a whole (the unit of analysis). The primary "
         f"coder coded every comment; the second coder coded a seeded random sample of {sample} comments "
         "independently (see the book's reliability chapter). Each coder's memo is a note on the comment.\n\n"
+        "Who coded (the two users): " + " ".join(f"{c.name}: {c.description}" for c in study.coders) + " "
+        + WEAKER + " To add human coders, see the book's reliability chapter.\n\n"
         "Privacy: display names are not exported; commenters appear by pseudonym (one case each) and places "
         "only as a state or country. Names inside comments are replaced by the pseudonym of the commenter they "
         "address, or by [name]. Comments in which someone discloses their own abuse or sexual attraction to "

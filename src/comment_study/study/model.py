@@ -34,14 +34,21 @@ class Coder:
 
 
 PRIMARY_DESCRIPTION = (
-    "An AI assistant session that read every comment in order, in its thread, with the codebook, "
-    "and coded all of them (one memo per comment). Not a human coder."
+    "An AI assistant session, not a person. It read every comment in order, in its thread, with the "
+    "codebook (which it had written), and coded all of them, with a one-sentence memo for each; it also "
+    "recorded which comment each reply answers. No keyword rule, script or model assigned a code."
 )
 SECONDARY_DESCRIPTION = (
-    "A separate AI assistant session, given only the codebook and the sampled comments (each with "
-    "the comment before it), that coded the seeded reliability sample without seeing the primary "
-    "coding. Not a human coder."
+    "A separate AI assistant session, not a person. It was given only the written codebook and the "
+    "seeded reliability sample (each comment with the comment listed before it, names redacted), never "
+    "saw the primary coding and had no part in writing the codebook."
 )
+WEAKER = (
+    "Agreement between two AI assistant sessions is weaker evidence than agreement between independently "
+    "trained human coders: the two sessions share a kind of training, habits of reading and blind spots, "
+    "and neither brings lived experience of the subject or can be asked about a decision beyond its memo."
+)
+"""Why the reliability of this coding is weaker than two human coders' would be; the book says it where it reports agreement."""
 
 
 @dataclass(frozen=True)
