@@ -4,6 +4,7 @@
     python -m comment_study code EXPORT.txt --out coded.csv [--dictionary PATH] [--no-sentiment]
     python -m comment_study export-qdc --out codebook.qdc       # REFI-QDA codebook
     python -m comment_study export-qdpx --out study.qdpx        # REFI-QDA project
+    python -m comment_study export-codebook-csv --out codebook.csv  # codebook for Taguette
 """
 
 from __future__ import annotations
@@ -131,16 +132,29 @@ def _study_root(args: argparse.Namespace) -> Path:
     return Path(args.root).resolve() if args.root else data.project_root()
 
 
-def export_qdc_command(args: argparse.Namespace) -> int:
-    """Write the codebook as a REFI-QDA codebook (.qdc); print a one-line summary."""
-    root = _study_root(args)
-    comments = data.comments(root)
+def _codebook(args: argparse.Namespace):
+    """The book's codebook, validated against its comments."""
     from comment_study.coding import codebook
 
-    book = codebook.load(data.path("data/codebook.yml", root), set(comments["comment_id"]))
+    root = _study_root(args)
+    comments = data.comments(root)
+    return codebook.load(data.path("data/codebook.yml", root), set(comments["comment_id"]))
+
+
+def export_qdc_command(args: argparse.Namespace) -> int:
+    """Write the codebook as a REFI-QDA codebook (.qdc); print a one-line summary."""
+    book = _codebook(args)
     write_bytes_atomically(refi.codebook_xml(book), Path(args.out))
     print(f"{args.out}: REFI-QDA codebook with {len(book.codes)} codes in {len(book.categories)} "
           f"categories and {len(book.tones)} tone codes")
+    return 0
+
+
+def export_codebook_csv_command(args: argparse.Namespace) -> int:
+    """Write the codebook as a Taguette codebook CSV (tag,description); print a one-line summary."""
+    book = _codebook(args)
+    write_bytes_atomically(refi.codebook_csv(book), Path(args.out))
+    print(f"{args.out}: codebook CSV (tag,description) with {len(book.codes)} codes and {len(book.tones)} tone codes")
     return 0
 
 
@@ -198,6 +212,20 @@ def build_parser() -> argparse.ArgumentParser:
     qdc.add_argument("--out", required=True, help="where to write the .qdc file")
     qdc.add_argument("--root", help="the book's root folder (with _config.yml and data/)")
     qdc.set_defaults(handler=export_qdc_command)
+
+    csv_book = commands.add_parser(
+        "export-codebook-csv",
+        help="export the codebook as a CSV (tag,description) for Taguette's codebook import",
+        description=(
+            "Write the codebook as the CSV that Taguette imports (Taguette does not read a .qdc): "
+            "columns tag,description, one row per codable code named by its id, in the .qdc's "
+            "order, with the same description (label, category, definition, include and exclude "
+            "rules, memo, examples); then the three tone codes. " + shared
+        ),
+    )
+    csv_book.add_argument("--out", required=True, help="where to write the .csv file")
+    csv_book.add_argument("--root", help="the book's root folder (with _config.yml and data/)")
+    csv_book.set_defaults(handler=export_codebook_csv_command)
 
     qdpx = commands.add_parser(
         "export-qdpx",
