@@ -1,15 +1,39 @@
-"""One plotting style for every figure in the book: colour-blind-safe, readable, deterministic."""
+"""One style for every figure and table in the book: colour-blind-safe, readable, deterministic.
+
+:func:`apply` sets the figures' matplotlib style and the way pandas shows numbers in a table
+(:func:`readable_number`), so that no table a reader sees prints a count as ``4.00`` or a share
+as ``0.209677``.
+"""
 
 from __future__ import annotations
 
+import math
+
 import matplotlib as mpl
 import matplotlib.pyplot as plt
+import pandas as pd
 
 from comment_study.coding.palette import ACCENT, MAIN, MUTED, NEGATIVE_COLOUR, OKABE_ITO  # noqa: F401  (the figures' colours)
 
 
+def readable_number(x: float) -> str:
+    """A float as a reader wants it in a table: whole numbers without decimals, others to two, tiny ones bounded.
+
+    ``4.0`` -> ``4``; ``0.209677`` -> ``0.21``; ``-429.7758`` -> ``-429.8``; ``0.000072`` -> ``< 0.001``.
+    """
+    if math.isnan(x):
+        return "–"
+    if x == int(x) and abs(x) >= 2:
+        return f"{int(x):,}"
+    if 0 < abs(x) < 0.001:
+        return "< 0.001" if x > 0 else "> −0.001"
+    return f"{x:,.2f}" if abs(x) < 100 else f"{x:,.1f}"
+
+
 def apply() -> None:
-    """Set the book's matplotlib style (call once, in a chapter's hidden setup cell)."""
+    """Set the book's figure style and table number format (call once, in a chapter's hidden setup cell)."""
+    pd.set_option("display.float_format", readable_number)
+    pd.set_option("display.max_colwidth", None)  # a table's text is never cut with "..."
     mpl.rcParams.update({
         "figure.figsize": (7.5, 4.2),
         "figure.dpi": 110,
