@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 JB := $(BIN)/jupyter-book
 BUILD_FLAGS := -W -n --keep-going
 
-.PHONY: book test serve clean bench lock venv
+.PHONY: book test serve clean bench lock venv pdf
 
 $(STAMP): requirements.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,6 +22,9 @@ book: $(STAMP)  ## Build the HTML book into _build/html (cached; data or code ch
 
 test: $(STAMP)  ## Run every test, including strict builds of the book in temporary copies
 	$(BIN)/python -m pytest
+
+pdf: book  ## Print the whole book as one PDF (contents, page numbers, answer key) into _build/pdf and the HTML book
+	$(BIN)/python -m comment_study.book.pdf --root .
 
 serve: book  ## Preview the built book on http://localhost:8000
 	$(BIN)/python -m http.server --directory _build/html --bind 127.0.0.1 8000
