@@ -47,3 +47,51 @@ function markScrollingTables() {
 }
 document.addEventListener("DOMContentLoaded", markScrollingTables);
 window.addEventListener("resize", markScrollingTables);
+
+// Figures. Each figure image links to its full-size file. A figure is drawn so that its smallest
+// text (style.MIN_FONT = 12 pt at style.DPI = 110, i.e. 18.3 px at natural size) stays at least 80%
+// of the body text however the image is scaled down; where the column is too narrow for that (a
+// heatmap on a phone), the image keeps that minimum scale and its box scrolls sideways, with a cue.
+const FIGURE_TEXT_PX = (12 * 110) / 72;
+function fitFigure(img) {
+  if (!img.naturalWidth) return;
+  if (!img.closest("a")) {
+    const link = document.createElement("a");
+    link.href = img.currentSrc || img.src;
+    link.className = "figure-full-size";
+    link.title = "Open the figure at full size";
+    img.before(link);
+    link.append(img);
+  }
+  const box = img.closest("figure, div.cell_output .output") || img.parentElement;
+  const body = parseFloat(getComputedStyle(document.querySelector("article.bd-article p") || document.body).fontSize);
+  const minScale = (0.8 * body) / FIGURE_TEXT_PX;
+  const needed = Math.ceil(img.naturalWidth * minScale);
+  img.style.maxWidth = "";
+  img.style.width = "";
+  const wide = needed > box.clientWidth;
+  if (wide) {
+    img.style.maxWidth = "none";
+    img.style.width = `${needed}px`;
+  }
+  box.classList.toggle("figure-scrolls", wide);
+  const cue = box.querySelector(":scope > .scroll-cue");
+  if (wide && !cue) {
+    const note = document.createElement("p");
+    note.className = "scroll-cue";
+    note.textContent = "This figure is wider than the screen: scroll it sideways \u2192, or tap it for the full size";
+    box.prepend(note);
+    box.setAttribute("tabindex", "0");
+  } else if (!wide && cue) {
+    cue.remove();
+    box.removeAttribute("tabindex");
+  }
+}
+function fitFigures() {
+  for (const img of document.querySelectorAll("article.bd-article figure img, article.bd-article div.cell_output img")) {
+    if (img.complete) fitFigure(img);
+    else img.addEventListener("load", () => fitFigure(img), { once: true });
+  }
+}
+document.addEventListener("DOMContentLoaded", fitFigures);
+window.addEventListener("resize", fitFigures);

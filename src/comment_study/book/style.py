@@ -8,12 +8,23 @@ as ``0.209677``.
 from __future__ import annotations
 
 import math
+import textwrap
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 import pandas as pd
 
 from comment_study.coding.palette import ACCENT, MAIN, MUTED, NEGATIVE_COLOUR, OKABE_ITO  # noqa: F401  (the figures' colours)
+
+
+FIGURE_WIDTH = 4.4
+"""Inches: the width a figure is drawn at, about what a phone shows (390 px less the margins) scaled by 1.35."""
+DPI = 110
+MIN_FONT = 12
+"""Points: the smallest text in any figure. Drawn FIGURE_WIDTH wide at DPI and shown 358 px wide on a
+390-px phone, 12 pt is 13.6 px on screen, above 80% of the 16-px body text. A figure that must be
+wider (a heatmap) is shown at full size in a box that scrolls sideways, never shrunk."""
+TITLE_FONT = 13
 
 
 def readable_number(x: float) -> str:
@@ -35,14 +46,19 @@ def apply() -> None:
     pd.set_option("display.float_format", readable_number)
     pd.set_option("display.max_colwidth", None)  # a table's text is never cut with "..."
     mpl.rcParams.update({
-        "figure.figsize": (7.5, 4.2),
-        "figure.dpi": 110,
-        "savefig.dpi": 110,
-        "font.size": 11,
-        "axes.titlesize": 12.5,
+        "figure.figsize": (FIGURE_WIDTH, 3.2),
+        "figure.dpi": DPI,
+        "savefig.dpi": DPI,
+        "font.size": MIN_FONT,
+        "axes.titlesize": TITLE_FONT,
         "axes.titleweight": "bold",
         "axes.titlelocation": "left",
-        "axes.labelsize": 11,
+        "axes.labelsize": MIN_FONT,
+        "xtick.labelsize": MIN_FONT,
+        "ytick.labelsize": MIN_FONT,
+        "legend.fontsize": MIN_FONT,
+        "legend.title_fontsize": MIN_FONT,
+        "figure.titlesize": TITLE_FONT,
         "axes.spines.top": False,
         "axes.spines.right": False,
         "axes.prop_cycle": mpl.cycler(color=OKABE_ITO),
@@ -55,8 +71,28 @@ def apply() -> None:
     })
 
 
+def wrap_titles(fig: plt.Figure) -> None:
+    """Break a title that is wider than its figure onto several lines (titles state findings, so they run long)."""
+    width_pt = fig.get_figwidth() * 72
+    titles = [t for ax in fig.axes for t in (ax._left_title, ax.title, ax._right_title)]
+    titles += [fig._suptitle] if fig._suptitle is not None else []
+    for title in titles:
+        text = title.get_text()
+        if text and "\n" not in text:
+            per_line = max(20, int(width_pt / (0.56 * title.get_fontsize())))
+            title.set_text(textwrap.fill(text, per_line))
+
+
+def smallest_text(fig: plt.Figure) -> float:
+    """The size in points of the smallest visible text in a figure (ticks, labels, annotations, legends)."""
+    fig.canvas.draw()
+    sizes = [t.get_fontsize() for t in fig.findobj(mpl.text.Text) if t.get_visible() and t.get_text().strip()]
+    return min(sizes) if sizes else float("inf")
+
+
 def finish(fig: plt.Figure) -> plt.Figure:
-    """Lay a figure out tightly (unless it already has a layout engine); return it so a cell can end with it."""
+    """Wrap long titles and lay a figure out tightly (unless it has a layout engine); return it for a cell to end with."""
+    wrap_titles(fig)
     if fig.get_layout_engine() is None:
         fig.tight_layout()
     return fig
