@@ -27,22 +27,26 @@ function markScrollingTables() {
     if (!box.querySelector("table")) continue;
     const wide = box.scrollWidth > box.clientWidth + 1;
     box.classList.toggle("scrolls", wide);
-    const cue = box.previousElementSibling;
-    const hasCue = cue && cue.classList.contains("scroll-cue");
-    if (wide && !hasCue) {
-      const note = document.createElement("p");
-      note.className = "scroll-cue";
-      note.textContent = "This table is wider than the screen: scroll it sideways \u2192";
-      box.before(note);
-      box.setAttribute("tabindex", "0");
-      box.setAttribute("role", "region");
-      box.setAttribute("aria-label", "Table, scrolls sideways");
-    } else if (!wide && hasCue) {
-      cue.remove();
-      box.removeAttribute("tabindex");
-      box.removeAttribute("role");
-      box.removeAttribute("aria-label");
-    }
+    markScrolling(box, wide, "This table is wider than the screen: scroll it sideways \u2192", "Table");
+  }
+}
+
+// A box that scrolls sideways gets a cue before it, keyboard focus and a name; one that no
+// longer needs to scroll loses them.
+function markScrolling(box, wide, text, what) {
+  const cue = box.previousElementSibling;
+  const hasCue = cue && cue.classList.contains("scroll-cue");
+  if (wide && !hasCue) {
+    const note = document.createElement("p");
+    note.className = "scroll-cue";
+    note.textContent = text;
+    box.before(note);
+    box.setAttribute("tabindex", "0");
+    box.setAttribute("role", "region");
+    box.setAttribute("aria-label", `${what}, scrolls sideways`);
+  } else if (!wide && hasCue) {
+    cue.remove();
+    for (const name of ["tabindex", "role", "aria-label"]) box.removeAttribute(name);
   }
 }
 document.addEventListener("DOMContentLoaded", markScrollingTables);
@@ -75,17 +79,8 @@ function fitFigure(img) {
     img.style.width = `${needed}px`;
   }
   box.classList.toggle("figure-scrolls", wide);
-  const cue = box.querySelector(":scope > .scroll-cue");
-  if (wide && !cue) {
-    const note = document.createElement("p");
-    note.className = "scroll-cue";
-    note.textContent = "This figure is wider than the screen: scroll it sideways \u2192, or tap it for the full size";
-    box.prepend(note);
-    box.setAttribute("tabindex", "0");
-  } else if (!wide && cue) {
-    cue.remove();
-    box.removeAttribute("tabindex");
-  }
+  markScrolling(box, wide, "This figure is wider than the screen: scroll it sideways \u2192, or tap it for the full size",
+                "Figure");
 }
 function fitFigures() {
   for (const img of document.querySelectorAll("article.bd-article figure img, article.bd-article div.cell_output img")) {

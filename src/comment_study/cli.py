@@ -198,50 +198,34 @@ def build_parser() -> argparse.ArgumentParser:
         "(default: the book around the current folder, or $COMMENT_STUDY_ROOT), validates them, and "
         "stops with an error naming the file and line if they do not fit, writing nothing."
     )
-    qdc = commands.add_parser(
-        "export-qdc",
-        help="export the codebook as a REFI-QDA codebook (.qdc) for NVivo, ATLAS.ti, MAXQDA, QualCoder",
-        description=(
-            "Write the codebook in the REFI-QDA codebook format (version 1.5, namespace "
-            "urn:QDA-XML:codebook:1.0): categories as non-codable parent codes, codes as codable "
-            "children named by their id, with label, definition, include and exclude rules in their "
-            "description; tone as three codes under a 'tone' parent. GUIDs are derived from the code "
-            "ids, so a re-export diffs cleanly. " + shared
-        ),
+    exports = (
+        ("export-qdc", ".qdc", export_qdc_command,
+         "export the codebook as a REFI-QDA codebook (.qdc) for NVivo, ATLAS.ti, MAXQDA, QualCoder",
+         "Write the codebook in the REFI-QDA codebook format (version 1.5, namespace "
+         "urn:QDA-XML:codebook:1.0): categories as non-codable parent codes, codes as codable "
+         "children named by their id, with label, definition, include and exclude rules in their "
+         "description; tone as three codes under a 'tone' parent. GUIDs are derived from the code "
+         "ids, so a re-export diffs cleanly. "),
+        ("export-codebook-csv", ".csv", export_codebook_csv_command,
+         "export the codebook as a CSV (tag,description) for Taguette's codebook import",
+         "Write the codebook as the CSV that Taguette imports (Taguette does not read a .qdc): "
+         "columns tag,description, one row per codable code named by its id, in the .qdc's "
+         "order, with the same description (label, category, definition, include and exclude "
+         "rules, memo, examples); then the three tone codes. "),
+        ("export-qdpx", ".qdpx", export_qdpx_command,
+         "export the coded corpus as a REFI-QDA project (.qdpx)",
+         "Write a REFI-QDA project archive (version 1.5): project.qde plus one plain-text source "
+         "per comment in sources/. Holds the codebook, every comment named by its id (display "
+         "names never exported; names in the text redacted; disclosures paraphrased), the "
+         "commenter's pseudonym and region as variables and cases, the primary and second "
+         "coder's codings over whole comments (tone included), and each coder's memo as a note. "
+         "Two exports are byte-identical. "),
     )
-    qdc.add_argument("--out", required=True, help="where to write the .qdc file")
-    qdc.add_argument("--root", help="the book's root folder (with _config.yml and data/)")
-    qdc.set_defaults(handler=export_qdc_command)
-
-    csv_book = commands.add_parser(
-        "export-codebook-csv",
-        help="export the codebook as a CSV (tag,description) for Taguette's codebook import",
-        description=(
-            "Write the codebook as the CSV that Taguette imports (Taguette does not read a .qdc): "
-            "columns tag,description, one row per codable code named by its id, in the .qdc's "
-            "order, with the same description (label, category, definition, include and exclude "
-            "rules, memo, examples); then the three tone codes. " + shared
-        ),
-    )
-    csv_book.add_argument("--out", required=True, help="where to write the .csv file")
-    csv_book.add_argument("--root", help="the book's root folder (with _config.yml and data/)")
-    csv_book.set_defaults(handler=export_codebook_csv_command)
-
-    qdpx = commands.add_parser(
-        "export-qdpx",
-        help="export the coded corpus as a REFI-QDA project (.qdpx)",
-        description=(
-            "Write a REFI-QDA project archive (version 1.5): project.qde plus one plain-text source "
-            "per comment in sources/. Holds the codebook, every comment named by its id (display "
-            "names never exported; names in the text redacted; disclosures paraphrased), the "
-            "commenter's pseudonym and region as variables and cases, the primary and second "
-            "coder's codings over whole comments (tone included), and each coder's memo as a note. "
-            "Two exports are byte-identical. " + shared
-        ),
-    )
-    qdpx.add_argument("--out", required=True, help="where to write the .qdpx file")
-    qdpx.add_argument("--root", help="the book's root folder (with _config.yml and data/)")
-    qdpx.set_defaults(handler=export_qdpx_command)
+    for name, suffix, handler, summary, description in exports:
+        export = commands.add_parser(name, help=summary, description=description + shared)
+        export.add_argument("--out", required=True, help=f"where to write the {suffix} file")
+        export.add_argument("--root", help="the book's root folder (with _config.yml and data/)")
+        export.set_defaults(handler=handler)
 
     code = commands.add_parser(
         "code",
