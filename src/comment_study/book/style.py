@@ -94,5 +94,19 @@ def finish(fig: plt.Figure) -> plt.Figure:
     """Wrap long titles and lay a figure out tightly (unless it has a layout engine); return it for a cell to end with."""
     wrap_titles(fig)
     if fig.get_layout_engine() is None:
+        widen_for_labels(fig)
         fig.tight_layout()
     return fig
+
+
+def widen_for_labels(fig: plt.Figure, plot_width: float = 2.4) -> None:
+    """Widen a figure whose row labels leave its plot less than ``plot_width`` inches (long code labels).
+
+    Text is never shrunk to fit: a figure that ends up wider than a phone is shown at a readable
+    scale in a box that scrolls sideways (the book's script), rather than scaled down.
+    """
+    renderer = fig.canvas.get_renderer()
+    widest = max((label.get_window_extent(renderer).width / fig.dpi
+                  for ax in fig.axes for label in ax.get_yticklabels() if label.get_text()), default=0.0)
+    if widest + plot_width + 0.6 > fig.get_figwidth():
+        fig.set_figwidth(widest + plot_width + 0.6)
