@@ -73,7 +73,9 @@ function fitFigure(img) {
   const needed = Math.ceil(img.naturalWidth * minScale);
   img.style.maxWidth = "";
   img.style.width = "";
-  const wide = needed > box.clientWidth;
+  const style = getComputedStyle(box);
+  const room = box.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+  const wide = needed > room;
   if (wide) {
     img.style.maxWidth = "none";
     img.style.width = `${needed}px`;

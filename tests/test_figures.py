@@ -50,3 +50,9 @@ def test_a_title_wider_than_its_figure_is_wrapped():
 def test_tables_show_whole_numbers_without_decimals_and_tiny_values_bounded():
     assert [style.readable_number(x) for x in (4.0, 338.0, 0.209677, -429.77585, 0.000072, 1.0)] == \
         ["4", "338", "0.21", "-429.8", "< 0.001", "1.00"]
+
+
+def test_list_cells_and_missing_values_read_as_text():
+    table = pd.DataFrame({"codes": [["tech_fix", "historical"], []], "answers": pd.array([188, None], dtype="Int64")})
+    shown = style.readable_table(table)
+    assert shown["codes"].tolist() == ["tech_fix, historical", "–"] and shown["answers"].tolist() == [188, "–"]

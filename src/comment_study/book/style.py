@@ -41,6 +41,16 @@ def readable_number(x: float) -> str:
     return f"{x:,.2f}" if abs(x) < 100 else f"{x:,.1f}"
 
 
+def readable_table(table: pd.DataFrame) -> pd.DataFrame:
+    """A table for readers: list cells (codes, comment ids) as comma-separated text, missing values as a dash."""
+    def cell(value):
+        if isinstance(value, (list, tuple)):
+            return ", ".join(str(v) for v in value) or "–"
+        return "–" if value is pd.NA or (isinstance(value, float) and math.isnan(value)) else value
+
+    return table.map(cell)
+
+
 def apply() -> None:
     """Set the book's figure style and table number format (call once, in a chapter's hidden setup cell)."""
     pd.set_option("display.float_format", readable_number)
