@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 JB := $(BIN)/jupyter-book
 BUILD_FLAGS := -W -n --keep-going
 
-.PHONY: book test serve clean bench lock venv whatif
+.PHONY: book test serve clean bench lock venv whatif pdf
 
 $(STAMP): requirements.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,9 @@ whatif: $(STAMP)  ## Build the book from an edited coding sheet into _build/what
 
 test: $(STAMP)  ## Run every test, including strict builds of the book in temporary copies
 	$(BIN)/python -m pytest
+
+pdf: book  ## Print the whole book as one PDF (contents, page numbers, answer key) into _build/pdf and the HTML book
+	$(BIN)/python -m comment_study.book.pdf --root .
 
 serve: book  ## Preview the built book on http://localhost:8000
 	$(BIN)/python -m http.server --directory _build/html --bind 127.0.0.1 8000

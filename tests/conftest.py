@@ -110,3 +110,11 @@ def built_book(tmp_path_factory) -> Path:
     set_execution(book, "force")
     build(book)
     return book
+
+
+@pytest.fixture(scope="session")
+def pdf_edition(built_book) -> Path:
+    """The PDF edition of the session's built book, as `make pdf` prints it (also copied into its HTML)."""
+    from comment_study.book import pdf
+
+    return pdf.build(built_book)

@@ -8,7 +8,7 @@ import re
 import pandas as pd
 import pytest
 
-from comment_study.book import bench, datadict, environment, toc
+from comment_study.book import bench, classes, datadict, environment, toc
 
 from comment_study.corpus import files as data
 from conftest import ROOT, toc_pages
@@ -134,3 +134,73 @@ def test_a_toc_entry_without_a_source_is_an_error_naming_the_toc(tmp_path):
     (tmp_path / "_toc.yml").write_text("format: jb-book\nroot: intro\n")
     with pytest.raises(FileNotFoundError, match="_toc.yml.*intro"):
         toc.pages(tmp_path)
+
+
+def test_a_learning_objective_that_wraps_onto_the_next_line_is_read_whole():
+    assert toc.bullets("- one that\n  goes on;\n- two.\n\nafter") == ["one that goes on;", "two."]
+    overview = next(p for p in toc.pages(ROOT) if p.file == "chapters/overview")
+    source = " ".join((ROOT / "chapters/overview.md").read_text().split())
+    assert all(toc.plain(o) in toc.plain(source) for o in overview.objectives)
+    assert overview.objectives[0].endswith("a thread of a few hundred comments")
+
+
+# --- teaching: timed exercises, discussion prompts, 50-minute classes ------------------------------
+
+
+def numbered_chapters():
+    return [p for p in toc.pages(ROOT) if p.numbered]
+
+
+def test_every_exercise_in_every_chapter_states_its_minutes():
+    for page in numbered_chapters():
+        source = toc.source(ROOT, page.file).read_text(encoding="utf-8")
+        openings = source.count("{exercise}")  # counted independently of the parser
+        assert len(page.exercises) == openings > 0, page.file
+        assert all(minutes and 0 < minutes <= 45 for _, minutes in page.exercises), (page.file, page.exercises)
+
+
+def test_every_chapter_ends_with_discussion_prompts():
+    for page in numbered_chapters():
+        source = toc.source(ROOT, page.file).read_text(encoding="utf-8")
+        headings = [line for line in source.splitlines() if line.startswith("## ")]
+        assert headings[-1] == "## Discussion prompts", page.file
+        assert len(classes.discussion_prompts(ROOT, page.file)) >= 2, page.file
+
+
+def test_every_class_plan_fills_fifty_minutes_with_exercises_and_prompts_that_exist():
+    exercises = classes.exercise_minutes(ROOT)
+    files = {p.file for p in toc.pages(ROOT)}
+    assert len(classes.PLANS) >= 3
+    for plan in classes.PLANS:
+        assert set(plan.reading) <= files, plan.title
+        timed = [s for s in plan.steps if s.exercise]
+        assert timed and all(s.exercise in exercises and s.minutes is None for s in timed), plan.title
+        total = sum(s.minutes for s in plan.steps if not s.exercise) + sum(exercises[s.exercise][1] for s in timed)
+        assert total == classes.CLASS_MINUTES, (plan.title, total)
+        for file, number in plan.prompts:
+            assert 1 <= number <= len(classes.discussion_prompts(ROOT, file)), (plan.title, file, number)
+        assert plan.prepare.strip()
+
+
+def test_a_class_plan_renders_its_steps_minutes_and_links():
+    plan = classes.PLANS[0]
+    text = classes.plan_markdown(plan, ROOT)
+    assert f"| **{classes.CLASS_MINUTES}** |" in text
+    for step in plan.steps:
+        assert step.what in text
+        if step.exercise:
+            assert f"{{numref}}`{step.exercise}`" in text
+    for file in plan.reading:
+        assert f"</{file}>`" in text
+
+
+def test_an_exercise_without_minutes_is_refused_in_a_plan():
+    step = classes.Step("untimed", exercise="ex-x")
+    with pytest.raises(ValueError, match="ex-x"):
+        classes.step_minutes(step, {"ex-x": ("chapters/x", None)})
+
+
+def test_the_instructor_guide_is_written_for_instructors():
+    source = (ROOT / "chapters/instructors.md").read_text(encoding="utf-8")
+    for phrase in ("still growing", "after this guide was written", "human coding", ".md`"):
+        assert phrase not in source, phrase

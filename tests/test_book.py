@@ -119,7 +119,8 @@ def test_codebook_chapter_links_the_refi_qda_files_built_from_the_data(built_boo
 
     links = {a.get_text(strip=True): a["href"] for a in page(built_book, "chapters/codebook").select("a.download")}
     study = load_study(built_book)
-    expected = {"codebook.qdc": refi.codebook_xml(study.book), "comment-study.qdpx": refi.qdpx_bytes(study)}
+    expected = {"codebook.qdc": refi.codebook_xml(study.book), "codebook.csv": refi.codebook_csv(study.book),
+                "comment-study.qdpx": refi.qdpx_bytes(study)}
     assert set(links) == set(expected)
     for name, href in links.items():
         assert (built_book / "_build/html/chapters" / href).resolve().read_bytes() == expected[name], name

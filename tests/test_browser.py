@@ -177,3 +177,70 @@ def test_no_page_has_a_serious_or_critical_accessibility_violation(page, site, b
         if blocking:
             found[name] = blocking
     assert found == {}
+
+
+PHONE_390 = {"width": 390, "height": 844}
+
+
+def pages_with_figures(book: Path) -> list[str]:
+    html = book / "_build/html"
+    return [name for name in toc_pages(book) if "<img" in (html / f"{name}.html").read_text(encoding="utf-8")
+            and "_images/" in (html / f"{name}.html").read_text(encoding="utf-8")]
+
+
+def test_at_a_phones_width_figure_text_is_at_least_80_percent_of_body_text(browser, site, built_book):
+    """Measured in the page: the scale each figure is shown at times its smallest text (style.MIN_FONT at style.DPI)."""
+    from comment_study.book import style
+
+    natural_text_px = style.MIN_FONT * style.DPI / 72
+    context = browser.new_context(viewport=PHONE_390, is_mobile=True, has_touch=True)
+    tab = context.new_page()
+    small, unlinked, figures = [], [], 0
+    try:
+        for name in pages_with_figures(built_book):
+            tab.goto(page_url(site, name))
+            tab.wait_for_load_state("load")
+            tab.wait_for_timeout(200)  # book.js fits each figure once it has loaded
+            measured = tab.evaluate("""() => {
+                const body = parseFloat(getComputedStyle(document.querySelector('article.bd-article p')).fontSize);
+                return [...document.querySelectorAll('article.bd-article figure img, article.bd-article div.cell_output img')]
+                  .map(img => ({src: img.src.split('/').pop(), scale: img.getBoundingClientRect().width / img.naturalWidth,
+                                body, linked: !!(img.closest('a.figure-full-size') && img.closest('a').href === img.src)}));
+            }""")
+            for image in measured:
+                figures += 1
+                shown = natural_text_px * image["scale"]
+                if shown < 0.8 * image["body"] - 0.05:
+                    small.append(f"{name}: {image['src']} text {shown:.1f}px < 80% of {image['body']}px")
+                if not image["linked"]:
+                    unlinked.append(f"{name}: {image['src']}")
+            overflow = tab.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+            assert overflow <= 0, f"{name}: the page is {overflow}px wider than the phone"
+    finally:
+        context.close()
+    assert figures >= 20
+    assert small == []
+    assert unlinked == []
+
+
+def test_at_a_phones_width_a_wide_table_scrolls_in_its_box_with_a_cue(browser, site, built_book):
+    context = browser.new_context(viewport=PHONE_390, is_mobile=True, has_touch=True)
+    tab = context.new_page()
+    wide_tables, missing_cue = 0, []
+    try:
+        for name in toc_pages(built_book):
+            tab.goto(page_url(site, name))
+            tab.wait_for_load_state("load")
+            assert tab.evaluate("() => document.documentElement.scrollWidth - window.innerWidth") <= 0, name
+            boxes = tab.evaluate("""() => [...document.querySelectorAll(
+                    '.bd-content div.cell_output .output.text_html, .bd-content .pst-scrollable-table-container')]
+                .filter(box => box.querySelector('table') && box.scrollWidth > box.clientWidth + 1)
+                .map(box => ({cue: !!(box.previousElementSibling && box.previousElementSibling.classList.contains('scroll-cue')),
+                              scrolls: getComputedStyle(box).overflowX, focusable: box.tabIndex === 0}))""")
+            wide_tables += len(boxes)
+            missing_cue += [f"{name}: {box}" for box in boxes
+                            if not (box["cue"] and box["scrolls"] in ("auto", "scroll") and box["focusable"])]
+    finally:
+        context.close()
+    assert wide_tables >= 1  # the book has wide tables on a phone: the check is exercised
+    assert missing_cue == []

@@ -3,15 +3,17 @@
 The XML is read back with the standard library only and compared with the codebook and the
 coding sheets as the package loads them. The structure is checked against the element order
 and required attributes of the standard's schemas (Codebook.xsd, Project.xsd; written out
-below from the schemas, not from the exporter). Full XSD validation runs when ``xmlschema``
-is installed and ``REFI_QDA_XSD_DIR`` names a folder holding the two official schema files.
+below from the schemas, not from the exporter), and both files are validated against the
+official schemas, kept with their notice in ``tests/data/refi-qda/``. What QualCoder and Taguette
+need beyond the schemas (a note's own selection, no empty source file, a CSV codebook) is
+checked by reading the files the way those importers do.
 """
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import io
-import os
 import re
 import shutil
 import subprocess
@@ -175,11 +177,21 @@ def test_every_comment_is_a_source_with_its_redacted_text(sources, comments, stu
         _, text = sources[row.comment_id]
         if row.comment_id in reasons:
             assert text.startswith(f"[withheld: {reasons[row.comment_id]}] ")
+        elif row.is_empty:
+            assert row.text == "" and text == refi.EMPTY_PLACEHOLDER.format(cid=row.comment_id)
         else:
             assert text == redact(row.text)
-        if row.is_empty:
-            assert text == ""
     assert any("[name]" in text for _, text in sources.values())
+
+
+def test_no_source_file_is_empty_and_the_empty_comment_is_a_placeholder_without_codings(sources, archive, comments):
+    assert all(raw.strip() for name, raw in archive.items() if name.startswith("sources/"))
+    empty = comments.loc[comments["is_empty"], "comment_id"].tolist()
+    assert empty  # the export has an empty comment: the placeholder is exercised
+    for cid in empty:
+        source, text = sources[cid]
+        assert text.startswith("[") and text.endswith("]") and str(cid) in text
+        assert all(s.find(P + "Coding") is None for s in source.findall(P + "PlainTextSelection"))
 
 
 def test_protected_comments_are_the_primary_coders_paraphrase(sources, sheets, comments, study):
@@ -244,6 +256,38 @@ def test_memos_are_notes_attached_to_their_comments(project, sources, users, she
             attached = [notes[r.get("targetGUID")] for r in source.findall(P + "NoteRef")]
             mine = [n for n in attached if n.get("creatingUser") == users[coder]]
             assert [n.findtext(P + "PlainTextContent") for n in mine] == [redact(row.memo)]
+
+
+def qualcoder_annotations(project: ET.Element, sources) -> dict[tuple[int, str], str]:
+    """The notes a QualCoder-style import keeps, read as its ``RefiImport`` reads them.
+
+    A ``NoteRef`` on a text source marks the note as an annotation of that source; the note is
+    kept only if it holds a ``PlainTextContent`` and a ``PlainTextSelection`` whose span lies in
+    the source's text. Returns (comment id, creating user GUID) -> the memo.
+    """
+    referenced = {ref.get("targetGUID"): cid for cid, (source, _) in sources.items()
+                  for ref in source.findall(P + "NoteRef")}
+    kept = {}
+    for note in project.iter(P + "Note"):
+        cid = referenced.get(note.get("guid"))
+        content, anchor = note.find(P + "PlainTextContent"), note.find(P + "PlainTextSelection")
+        if cid is None or content is None or content.text is None or anchor is None:
+            continue
+        start, end = int(anchor.get("startPosition")), int(anchor.get("endPosition"))
+        assert 0 <= start < end <= len(sources[cid][1]), (cid, start, end)
+        kept[(cid, note.get("creatingUser"))] = content.text
+    return kept
+
+
+def test_every_memo_survives_an_import_that_keeps_only_anchored_notes(project, sources, users, sheets, comments):
+    redact = redactor(comments)
+    expected = {(int(row.comment_id), users[coder]): redact(row.memo)
+                for coder, sheet in sheets.items() for row in sheet.itertuples(index=False)}
+    assert qualcoder_annotations(project, sources) == expected
+    for note in project.iter(P + "Note"):  # each note anchored to the whole comment it is about
+        anchor = note.find(P + "PlainTextSelection")
+        cid = int(re.search(r"comment (\d+)", note.get("name")).group(1))
+        assert (anchor.get("startPosition"), anchor.get("endPosition")) == ("0", str(len(sources[cid][1])))
 
 
 def test_source_sets_hold_the_reliability_sample_and_the_comments_counted_in_rates(project, sheets, comments):
@@ -351,14 +395,41 @@ def test_elements_come_in_the_schemas_order_with_their_required_attributes(which
         assert code.get("isCodable") in {"true", "false"} and re.fullmatch(r"#[0-9A-Fa-f]{6}", code.get("color"))
 
 
-XSD_DIR = os.environ.get("REFI_QDA_XSD_DIR")
+XSD_DIR = Path(__file__).parent / "data" / "refi-qda"
+"""The standard's official schemas, copied unchanged with their notice (see its README.md)."""
 
 
-@pytest.mark.skipif(not XSD_DIR, reason="set REFI_QDA_XSD_DIR to a folder with Codebook.xsd and Project.xsd (qdasoftware.org)")
-def test_both_files_validate_against_the_official_schemas(qdc, archive):
-    xmlschema = pytest.importorskip("xmlschema", reason="full XSD validation needs the xmlschema package")
-    xmlschema.XMLSchema(str(Path(XSD_DIR) / "Codebook.xsd")).validate(qdc.decode("utf-8"))
-    xmlschema.XMLSchema(str(Path(XSD_DIR) / "Project.xsd")).validate(archive["project.qde"].decode("utf-8"))
+@pytest.fixture(scope="module")
+def schemas():
+    import xmlschema  # pinned in requirements.txt: the schema test always runs
+
+    return {"codebook": xmlschema.XMLSchema(str(XSD_DIR / "Codebook.xsd")),
+            "project": xmlschema.XMLSchema(str(XSD_DIR / "Project-mrt2019.xsd"))}
+
+
+def test_both_files_validate_against_the_official_schemas(schemas, qdc, archive):
+    schemas["codebook"].validate(qdc.decode("utf-8"))
+    schemas["project"].validate(archive["project.qde"].decode("utf-8"))
+
+
+def test_the_schema_check_rejects_a_file_the_standard_forbids(schemas, archive):
+    # A note's selection without its end position: the schema requires it, so validation must fail.
+    broken = ET.fromstring(archive["project.qde"])
+    anchor = next(broken.iter(P + "Note")).find(P + "PlainTextSelection")
+    del anchor.attrib["endPosition"]
+    assert not schemas["project"].is_valid(ET.tostring(broken, encoding="unicode"))
+
+
+# --- Taguette's codebook -------------------------------------------------------------------------
+
+def test_codebook_csv_has_taguettes_columns_and_the_qdc_codes_with_their_descriptions(study, codebook_root):
+    raw = refi.codebook_csv(study.book)
+    assert raw.decode("utf-8").split("\n", 1)[0] == "tag,description"
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8"))))
+    codable = [(c.get("name"), c.findtext(C + "Description")) for c in codebook_root.iter(C + "Code")
+               if c.get("isCodable") == "true"]
+    assert [(r["tag"], r["description"]) for r in rows] == codable
+    assert len({r["tag"] for r in rows}) == len(rows)
 
 
 # --- privacy ------------------------------------------------------------------------------------
@@ -384,14 +455,16 @@ def test_no_display_name_place_or_protected_words_in_either_file(texts):
 # --- the command line and the book's downloads --------------------------------------------------
 
 def test_command_line_writes_the_same_bytes_as_the_package(tmp_path, qdc, qdpx):
-    for command, name, expected in (("export-qdc", "codebook.qdc", qdc), ("export-qdpx", "study.qdpx", qdpx)):
+    csv_book = refi.codebook_csv(load_study(ROOT).book)
+    for command, name, expected in (("export-qdc", "codebook.qdc", qdc), ("export-qdpx", "study.qdpx", qdpx),
+                                    ("export-codebook-csv", "codebook.csv", csv_book)):
         out = tmp_path / name
         result = subprocess.run([sys.executable, "-m", "comment_study", command, "--root", str(ROOT), "--out", str(out)],
                                 capture_output=True, text=True)
         assert result.returncode == 0, result.stderr
         assert out.read_bytes() == expected  # another process: nothing depends on hash seeds or run order
         assert result.stdout.count("\n") == 1 and str(out) in result.stdout
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["codebook.qdc", "study.qdpx"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["codebook.csv", "codebook.qdc", "study.qdpx"]
 
 
 @pytest.fixture
@@ -403,7 +476,7 @@ def book_copy(tmp_path) -> Path:
     return root
 
 
-@pytest.mark.parametrize("command", ["export-qdc", "export-qdpx"])
+@pytest.mark.parametrize("command", ["export-qdc", "export-codebook-csv", "export-qdpx"])
 @pytest.mark.parametrize("damage, message", [
     (("  - id: distress\n    label: Distress\n", "  - id: distress\n"), r"codebook\.yml: code 'distress': missing label"),
     (("version: 3\n", "version: 3\n  bad: [\n"), r"codebook\.yml, line \d+: not valid YAML"),

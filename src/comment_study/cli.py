@@ -5,6 +5,7 @@
     python -m comment_study export-qdc --out codebook.qdc       # REFI-QDA codebook
     python -m comment_study export-qdpx --out study.qdpx        # REFI-QDA project
     python -m comment_study deidentify ORIGINAL.txt --out data/raw/nyt-comments-2019-09-28.deidentified.txt
+    python -m comment_study export-codebook-csv --out codebook.csv  # codebook for Taguette
 """
 
 from __future__ import annotations
@@ -135,16 +136,29 @@ def _study_root(args: argparse.Namespace) -> Path:
     return Path(args.root).resolve() if args.root else data.project_root()
 
 
-def export_qdc_command(args: argparse.Namespace) -> int:
-    """Write the codebook as a REFI-QDA codebook (.qdc); print a one-line summary."""
-    root = _study_root(args)
-    comments = data.comments(root)
+def _codebook(args: argparse.Namespace):
+    """The book's codebook, validated against its comments."""
     from comment_study.coding import codebook
 
-    book = codebook.load(data.path("data/codebook.yml", root), set(comments["comment_id"]))
+    root = _study_root(args)
+    comments = data.comments(root)
+    return codebook.load(data.path("data/codebook.yml", root), set(comments["comment_id"]))
+
+
+def export_qdc_command(args: argparse.Namespace) -> int:
+    """Write the codebook as a REFI-QDA codebook (.qdc); print a one-line summary."""
+    book = _codebook(args)
     write_bytes_atomically(refi.codebook_xml(book), Path(args.out))
     print(f"{args.out}: REFI-QDA codebook with {len(book.codes)} codes in {len(book.categories)} "
           f"categories and {len(book.tones)} tone codes")
+    return 0
+
+
+def export_codebook_csv_command(args: argparse.Namespace) -> int:
+    """Write the codebook as a Taguette codebook CSV (tag,description); print a one-line summary."""
+    book = _codebook(args)
+    write_bytes_atomically(refi.codebook_csv(book), Path(args.out))
+    print(f"{args.out}: codebook CSV (tag,description) with {len(book.codes)} codes and {len(book.tones)} tone codes")
     return 0
 
 
@@ -210,36 +224,34 @@ def build_parser() -> argparse.ArgumentParser:
         "(default: the book around the current folder, or $COMMENT_STUDY_ROOT), validates them, and "
         "stops with an error naming the file and line if they do not fit, writing nothing."
     )
-    qdc = commands.add_parser(
-        "export-qdc",
-        help="export the codebook as a REFI-QDA codebook (.qdc) for NVivo, ATLAS.ti, MAXQDA, QualCoder",
-        description=(
-            "Write the codebook in the REFI-QDA codebook format (version 1.5, namespace "
-            "urn:QDA-XML:codebook:1.0): categories as non-codable parent codes, codes as codable "
-            "children named by their id, with label, definition, include and exclude rules in their "
-            "description; tone as three codes under a 'tone' parent. GUIDs are derived from the code "
-            "ids, so a re-export diffs cleanly. " + shared
-        ),
+    exports = (
+        ("export-qdc", ".qdc", export_qdc_command,
+         "export the codebook as a REFI-QDA codebook (.qdc) for NVivo, ATLAS.ti, MAXQDA, QualCoder",
+         "Write the codebook in the REFI-QDA codebook format (version 1.5, namespace "
+         "urn:QDA-XML:codebook:1.0): categories as non-codable parent codes, codes as codable "
+         "children named by their id, with label, definition, include and exclude rules in their "
+         "description; tone as three codes under a 'tone' parent. GUIDs are derived from the code "
+         "ids, so a re-export diffs cleanly. "),
+        ("export-codebook-csv", ".csv", export_codebook_csv_command,
+         "export the codebook as a CSV (tag,description) for Taguette's codebook import",
+         "Write the codebook as the CSV that Taguette imports (Taguette does not read a .qdc): "
+         "columns tag,description, one row per codable code named by its id, in the .qdc's "
+         "order, with the same description (label, category, definition, include and exclude "
+         "rules, memo, examples); then the three tone codes. "),
+        ("export-qdpx", ".qdpx", export_qdpx_command,
+         "export the coded corpus as a REFI-QDA project (.qdpx)",
+         "Write a REFI-QDA project archive (version 1.5): project.qde plus one plain-text source "
+         "per comment in sources/. Holds the codebook, every comment named by its id (display "
+         "names never exported; names in the text redacted; disclosures paraphrased), the "
+         "commenter's pseudonym and region as variables and cases, the primary and second "
+         "coder's codings over whole comments (tone included), and each coder's memo as a note. "
+         "Two exports are byte-identical. "),
     )
-    qdc.add_argument("--out", required=True, help="where to write the .qdc file")
-    qdc.add_argument("--root", help="the book's root folder (with _config.yml and data/)")
-    qdc.set_defaults(handler=export_qdc_command)
-
-    qdpx = commands.add_parser(
-        "export-qdpx",
-        help="export the coded corpus as a REFI-QDA project (.qdpx)",
-        description=(
-            "Write a REFI-QDA project archive (version 1.5): project.qde plus one plain-text source "
-            "per comment in sources/. Holds the codebook, every comment named by its id (display "
-            "names never exported; names in the text redacted; disclosures paraphrased), the "
-            "commenter's pseudonym and region as variables and cases, the primary and second "
-            "coder's codings over whole comments (tone included), and each coder's memo as a note. "
-            "Two exports are byte-identical. " + shared
-        ),
-    )
-    qdpx.add_argument("--out", required=True, help="where to write the .qdpx file")
-    qdpx.add_argument("--root", help="the book's root folder (with _config.yml and data/)")
-    qdpx.set_defaults(handler=export_qdpx_command)
+    for name, suffix, handler, summary, description in exports:
+        export = commands.add_parser(name, help=summary, description=description + shared)
+        export.add_argument("--out", required=True, help=f"where to write the {suffix} file")
+        export.add_argument("--root", help="the book's root folder (with _config.yml and data/)")
+        export.set_defaults(handler=handler)
 
     deid = commands.add_parser(
         "deidentify",

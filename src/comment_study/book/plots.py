@@ -8,16 +8,16 @@ import numpy as np
 import pandas as pd
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
-from comment_study.book.style import ACCENT, MAIN, MUTED, NEGATIVE_COLOUR, finish
+from comment_study.book.style import ACCENT, FIGURE_WIDTH, MAIN, MIN_FONT, MUTED, NEGATIVE_COLOUR, TITLE_FONT, finish, wrap_titles
 
 
 def sorted_bars(counts: pd.Series, title: str, xlabel: str, highlight: set[str] | None = None) -> plt.Figure:
     """Horizontal bars sorted from largest (top) to smallest, each labelled with its value."""
     counts = counts.sort_values()
-    fig, ax = plt.subplots(figsize=(7.5, max(2.2, 0.32 * len(counts) + 1.0)))
+    fig, ax = plt.subplots(figsize=(FIGURE_WIDTH, max(2.2, 0.38 * len(counts) + 1.0)))
     colours = [MAIN if (highlight is None or k in highlight) else MUTED for k in counts.index]
     bars = ax.barh([str(k) for k in counts.index], counts.to_numpy(), color=colours)
-    ax.bar_label(bars, padding=3, fontsize=9)
+    ax.bar_label(bars, padding=3, fontsize=MIN_FONT)
     ax.set_title(title)
     ax.set_xlabel(xlabel)
     ax.margins(x=0.08)
@@ -39,8 +39,11 @@ def heatmap_panels(tables: dict[str, pd.DataFrame], title: str, cbar_label: str,
     else:
         cmap, norm = plt.get_cmap("cividis"), mpl.colors.Normalize(float(finite.min()), float(finite.max()))
     rows, cols = max(t.shape[0] for t in tables.values()), sum(t.shape[1] for t in tables.values())
+    # Cells wide and tall enough for their values at the smallest text size: a heatmap wider than a
+    # phone is shown at full size in a box that scrolls sideways (book.css), never shrunk.
+    cell = max(0.62, 0.62 * max(len(fmt.format(v)) for v in finite) * MIN_FONT / 72 + 0.2)
     fig, axes = plt.subplots(1, len(tables), squeeze=False, layout="constrained",
-                             figsize=(min(12.0, 0.95 * cols + 2.8 * len(tables) + 0.8), 0.36 * rows + 2.4))
+                             figsize=(cell * cols + 2.6 * len(tables) + 1.2, 0.42 * rows + 2.8))
     for ax, (name, table), matrix in zip(axes[0], tables.items(), values):
         image = ax.imshow(matrix, cmap=cmap, norm=norm, aspect="auto")
         ax.set_xticks(range(table.shape[1]), [str(c) for c in table.columns], rotation=40, ha="right")
@@ -53,38 +56,38 @@ def heatmap_panels(tables: dict[str, pd.DataFrame], title: str, cbar_label: str,
                 text = fmt.format(value)
                 if text.startswith("-") and not any(d in text for d in "123456789"):
                     text = text[1:]  # a value that rounds to zero is shown as 0, not -0
-                ax.text(j, i, text, ha="center", va="center", fontsize=8.5, color=ink)
-        ax.set_title(name, fontsize=11, fontweight="normal")
+                ax.text(j, i, text, ha="center", va="center", fontsize=MIN_FONT, color=ink)
+        ax.set_title(name, fontsize=MIN_FONT, fontweight="normal")
         ax.set_xlabel(xlabel)
     axes[0][0].set_ylabel(ylabel)
     fig.colorbar(image, ax=list(axes[0]), label=cbar_label, shrink=0.8)
-    fig.suptitle(title, x=0.01, ha="left", fontsize=12.5, fontweight="bold")
-    return fig
+    fig.suptitle(title, x=0.01, ha="left", fontsize=TITLE_FONT, fontweight="bold")
+    return finish(fig)
 
 
 def diverging_bars(panels: dict[str, pd.Series], title: str, xlabels: dict[str, str]) -> plt.Figure:
     """Horizontal bars of signed values per panel, negative ones in vermilion and positive ones in blue."""
     fig, axes = plt.subplots(1, len(panels), squeeze=False, layout="constrained",
-                             figsize=(7.5, max(2.5, 0.3 * max(len(v) for v in panels.values()) + 1.4)))
+                             figsize=(FIGURE_WIDTH, max(2.5, 0.38 * max(len(v) for v in panels.values()) + 1.4)))
     for ax, (name, values) in zip(axes[0], panels.items()):
         values = values.sort_values()
         bars = ax.barh([str(k) for k in values.index], values.to_numpy(),
                        color=[NEGATIVE_COLOUR if v < 0 else MAIN for v in values])
         ax.bar_label(bars, labels=[f"{v:.0f}" if abs(v) >= 10 else f"{v:.1f}" for v in values],
-                     padding=2, fontsize=8)
+                     padding=2, fontsize=MIN_FONT)
         ax.axvline(0, color="black", linewidth=0.8)
-        ax.set_title(name, fontsize=11, fontweight="normal")
+        ax.set_title(name, fontsize=MIN_FONT, fontweight="normal")
         ax.set_xlabel(xlabels[name])
         ax.margins(x=0.3)
-    fig.suptitle(title, x=0.01, ha="left", fontsize=12.5, fontweight="bold")
-    return fig
+    fig.suptitle(title, x=0.01, ha="left", fontsize=TITLE_FONT, fontweight="bold")
+    return finish(fig)
 
 
 def group_strips(table: pd.DataFrame, columns: list[str], group: str, order: list[str], title: str,
                  band: tuple[float, float] | None = None, seed: int = 0) -> plt.Figure:
     """Each value as a dot in a strip per group (seeded jitter), one panel per column, the medians marked."""
     rng = np.random.default_rng(seed)
-    fig, axes = plt.subplots(1, len(columns), squeeze=False, sharey=True, layout="constrained", figsize=(7.5, 0.8 * len(order) + 2.2))
+    fig, axes = plt.subplots(1, len(columns), squeeze=False, sharey=True, layout="constrained", figsize=(FIGURE_WIDTH, 0.8 * len(order) + 2.2))
     jitter = rng.uniform(-0.18, 0.18, size=len(table))
     position = table[group].map({g: i for i, g in enumerate(order)}).to_numpy(dtype=float)
     for ax, column in zip(axes[0], columns):
@@ -95,8 +98,8 @@ def group_strips(table: pd.DataFrame, columns: list[str], group: str, order: lis
         ax.plot(medians.to_numpy(), range(len(order)), "|", color="black", markersize=22, markeredgewidth=2.2)
         ax.set_xlabel(column)
         ax.set_yticks(range(len(order)), order)
-    fig.suptitle(title, x=0.01, ha="left", fontsize=12.5, fontweight="bold")
-    return fig
+    fig.suptitle(title, x=0.01, ha="left", fontsize=TITLE_FONT, fontweight="bold")
+    return finish(fig)
 
 
 def line_with_range(values: pd.Series, low: pd.Series, high: pd.Series, title: str, xlabel: str, ylabel: str,
@@ -107,7 +110,7 @@ def line_with_range(values: pd.Series, low: pd.Series, high: pd.Series, title: s
     ax.plot(values.index, values.to_numpy(), "o-", color=MAIN)
     if chosen is not None:
         ax.plot([chosen], [values[chosen]], "o", color=ACCENT, markersize=11, zorder=3)
-        ax.annotate(f"chosen: {chosen}", (chosen, values[chosen]), xytext=(8, -14), textcoords="offset points", fontsize=9)
+        ax.annotate(f"chosen: {chosen}", (chosen, values[chosen]), xytext=(8, -14), textcoords="offset points", fontsize=MIN_FONT)
     ax.set_xticks(list(values.index))
     ax.set_title(title)
     ax.set_xlabel(xlabel)
@@ -124,7 +127,7 @@ def histogram(values: pd.Series, title: str, xlabel: str, bins: int = 30, marker
     if marker is not None:
         ax.axvline(marker, color="black", linestyle="--", linewidth=1.2)
         ax.annotate(marker_label, (marker, ax.get_ylim()[1] * 0.92), xytext=(6, 0),
-                    textcoords="offset points", fontsize=9)
+                    textcoords="offset points", fontsize=MIN_FONT)
     ax.set_title(title)
     ax.set_xlabel(xlabel)
     ax.set_ylabel("Number of comments")
@@ -137,7 +140,7 @@ def count_bars(counts: pd.Series, title: str, xlabel: str, ylabel: str) -> plt.F
     """Vertical bars for a small integer-valued distribution (e.g. comments per commenter)."""
     fig, ax = plt.subplots()
     bars = ax.bar(counts.index.astype(str), counts.to_numpy(), color=MAIN)
-    ax.bar_label(bars, padding=2, fontsize=9)
+    ax.bar_label(bars, padding=2, fontsize=MIN_FONT)
     ax.set_title(title)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
@@ -152,13 +155,13 @@ def interval_dots(estimates: pd.Series, low: pd.Series, high: pd.Series, title: 
                   thresholds: dict[str, float] | None = None) -> plt.Figure:
     """Dots with horizontal interval bars, one row per item, sorted by the estimate."""
     order = estimates.sort_values().index
-    fig, ax = plt.subplots(figsize=(7.5, max(2.5, 0.3 * len(order) + 1.2)))
+    fig, ax = plt.subplots(figsize=(FIGURE_WIDTH, max(2.5, 0.38 * len(order) + 1.2)))
     y = range(len(order))
     ax.hlines(list(y), low[order].to_numpy(), high[order].to_numpy(), color=MUTED, linewidth=2)
     ax.plot(estimates[order].to_numpy(), list(y), "o", color=MAIN)
     for label, value in (thresholds or {}).items():
         ax.axvline(value, color="black", linestyle="--", linewidth=1)
-        ax.annotate(label, (value, len(order) - 0.4), xytext=(3, 0), textcoords="offset points", fontsize=9)
+        ax.annotate(label, (value, len(order) - 0.4), xytext=(3, 0), textcoords="offset points", fontsize=MIN_FONT)
     ax.set_yticks(list(y), [str(k) for k in order])
     ax.set_title(title)
     ax.set_xlabel(xlabel)
@@ -175,7 +178,7 @@ def paired_dots(shares: pd.DataFrame, labels: tuple[str, str], title: str, xlabe
     """Two groups' shares per row (columns ``share <label>``, ``low <label>``, ``high <label>``), with intervals."""
     order = shares[f"share {labels[0]}"].sort_values().index
     height = max(3.0, 0.38 * len(order) + 1.6)
-    fig, ax = plt.subplots(figsize=(7.5, height))
+    fig, ax = plt.subplots(figsize=(FIGURE_WIDTH, height))
     for offset, label, colour, marker in ((0.15, labels[0], MAIN, "o"), (-0.15, labels[1], ACCENT, "s")):
         y = np.arange(len(order)) + offset
         ax.hlines(y, shares.loc[order, f"low {label}"], shares.loc[order, f"high {label}"], color=colour, linewidth=1.6)
@@ -195,7 +198,7 @@ def grouped_interval_dots(table: pd.DataFrame, title: str, xlabel: str) -> plt.F
     for category in categories:
         rows.append((category, None))
         rows.extend((category, code) for code in table[table["category"] == category].sort_values("share", ascending=False).index)
-    fig, ax = plt.subplots(figsize=(7.5, 0.3 * len(rows) + 1.3))
+    fig, ax = plt.subplots(figsize=(FIGURE_WIDTH, 0.38 * len(rows) + 1.3))
     ticks, labels = [], []
     for position, (category, code) in enumerate(rows):
         y = len(rows) - 1 - position
@@ -207,7 +210,7 @@ def grouped_interval_dots(table: pd.DataFrame, title: str, xlabel: str) -> plt.F
         ax.hlines(y, row["low"], row["high"], color=MUTED, linewidth=2)
         ax.plot(row["share"], y, "o", color=MAIN)
         labels.append(f"{row['label']} ({code})")
-    ax.set_yticks(ticks, labels, fontsize=9)
+    ax.set_yticks(ticks, labels, fontsize=MIN_FONT)
     for tick, (_, code) in zip(ax.get_yticklabels(), rows):
         tick.set_fontweight("bold" if code is None else "normal")
     ax.set_ylim(-0.7, len(rows) - 0.3)
@@ -230,7 +233,7 @@ def reply_arcs(n: int, links: pd.DataFrame, colours: dict[str, str], breaks: lis
     starts = [1, *breaks]
     ends = [b - 1 for b in breaks] + [n]
     width = max(e - s for s, e in zip(starts, ends)) + 1
-    fig, axes = plt.subplots(len(starts), 1, figsize=(7.5, 1.45 * len(starts) + 1.3), squeeze=False)
+    fig, axes = plt.subplots(len(starts), 1, figsize=(FIGURE_WIDTH, 1.45 * len(starts) + 1.3), squeeze=False)
     t = np.linspace(0, np.pi, 40)
     for ax, start, end in zip(axes[:, 0], starts, ends):
         ax.hlines(0, start - 0.5, end + 0.5, color=MUTED, linewidth=0.8)
@@ -249,23 +252,24 @@ def reply_arcs(n: int, links: pd.DataFrame, colours: dict[str, str], breaks: lis
             ax.plot(shown, [-0.32] * len(shown), marker, color=colour, markersize=5.5, linestyle="none")
         for position, text in (notes or {}).items():
             if start <= position <= end:
-                ax.annotate(text, (position, 1.45), ha="center", fontsize=8.5, color="black")
+                ax.annotate(text, (position, 1.45), ha="center", fontsize=MIN_FONT, color="black")
         ax.set_xlim(start - 1, start + width)
         ax.set_ylim(-0.55, 1.75)
         ax.set_yticks([])
         ax.spines[["left", "bottom"]].set_visible(False)
         ax.grid(False)
         ax.set_xticks([x for x in range(10 * ((start + 9) // 10), end + 1, 10)])
-        ax.tick_params(axis="x", labelsize=8.5)
+        ax.tick_params(axis="x", labelsize=MIN_FONT)
     axes[-1, 0].set_xlabel("Position in the thread (comment id)")
     handles = [plt.Line2D([], [], color=c, linewidth=2, label=k) for k, c in colours.items()]
     handles += [plt.Line2D([], [], color="black", linewidth=1.5, label="shares a code"),
                 plt.Line2D([], [], color="black", linewidth=1.5, linestyle=(0, (2, 1.4)), label="shares no code")]
     handles += [plt.Line2D([], [], marker=m, color=c, linestyle="none", label=label)
                 for label, (_, m, c) in (marked or {}).items()]
-    fig.legend(handles=handles, loc="upper center", ncol=4, fontsize=8.5, bbox_to_anchor=(0.5, 0.955))
-    fig.suptitle(title, x=0.02, ha="left", fontweight="bold", fontsize=12.5)
-    fig.tight_layout(rect=(0, 0, 1, 0.86))
+    fig.legend(handles=handles, loc="upper center", ncol=2, fontsize=MIN_FONT, bbox_to_anchor=(0.5, 0.955))
+    fig.suptitle(title, x=0.02, ha="left", fontweight="bold", fontsize=TITLE_FONT)
+    wrap_titles(fig)
+    fig.tight_layout(rect=(0, 0, 1, 0.80))
     return fig
 
 
@@ -273,7 +277,7 @@ def stacked_bars(parts: pd.DataFrame, colours: dict[str, str], title: str, xlabe
                  end_labels: pd.Series | None = None) -> plt.Figure:
     """Horizontal bars split into parts (one column per part, in ``colours``' order), sorted by total, largest on top."""
     order = parts.sum(axis=1).sort_values(kind="stable").index
-    fig, ax = plt.subplots(figsize=(7.5, max(2.5, 0.36 * len(order) + 1.5)))
+    fig, ax = plt.subplots(figsize=(FIGURE_WIDTH, max(2.5, 0.36 * len(order) + 1.5)))
     left = np.zeros(len(order))
     for part, colour in colours.items():
         values = parts.loc[order, part].to_numpy(dtype=float)
@@ -282,8 +286,8 @@ def stacked_bars(parts: pd.DataFrame, colours: dict[str, str], title: str, xlabe
     if end_labels is not None:
         for y, key in enumerate(order):
             ax.annotate(str(end_labels[key]), (left[y], y), xytext=(4, 0), textcoords="offset points",
-                        va="center", fontsize=8.5)
-    ax.legend(loc="lower right", fontsize=9)
+                        va="center", fontsize=MIN_FONT)
+    ax.legend(loc="lower right", fontsize=MIN_FONT)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_title(title)
     ax.set_xlabel(xlabel)
@@ -299,14 +303,14 @@ def percent_axis(fig: plt.Figure, axis: str = "x") -> plt.Figure:
         scale = getattr(ax, f"{axis}axis")
         scale.set_major_locator(MaxNLocator(steps=[1, 2, 5, 10]))
         scale.set_major_formatter(PercentFormatter(1.0, decimals=0))
-    return fig
+    return finish(fig)
 
 
 def dumbbell(first: pd.Series, second: pd.Series, first_label: str, second_label: str, title: str,
              xlabel: str) -> plt.Figure:
     """Two values per item joined by a line (before and after, say), sorted by the second value."""
     order = second.sort_values().index
-    fig, ax = plt.subplots(figsize=(7.5, max(2.5, 0.3 * len(order) + 1.4)))
+    fig, ax = plt.subplots(figsize=(FIGURE_WIDTH, max(2.5, 0.38 * len(order) + 1.4)))
     y = list(range(len(order)))
     ax.hlines(y, first[order].to_numpy(), second[order].to_numpy(), color=MUTED, linewidth=1.5)
     ax.plot(first[order].to_numpy(), y, "o", color=MUTED, label=first_label, markerfacecolor="white")

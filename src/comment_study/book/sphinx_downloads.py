@@ -1,6 +1,7 @@
 """A Sphinx extension that writes the book's REFI-QDA downloads before any page is read.
 
-The codebook chapter links ``downloads/codebook.qdc`` and ``downloads/comment-study.qdpx``
+The codebook chapter links ``downloads/codebook.qdc``, ``downloads/codebook.csv`` (the
+codebook for Taguette, which does not read a ``.qdc``) and ``downloads/comment-study.qdpx``
 with the ``{download}`` role. Sphinx checks such files while it reads the page (a missing
 one is a warning, so an error under ``-W``), so they are written at ``env-before-read-docs``,
 from the same data and code as the pages, into the gitignored ``downloads/`` folder of the
@@ -25,6 +26,7 @@ logger = logging.getLogger(__name__)
 
 FOLDER = "downloads"
 CODEBOOK_FILE = "codebook.qdc"
+CODEBOOK_CSV_FILE = "codebook.csv"
 PROJECT_FILE = "comment-study.qdpx"
 LINKING_PAGE = "chapters/codebook"
 
@@ -41,7 +43,7 @@ def write_if_changed(path: Path, content: bytes) -> bool:
 
 
 def write_downloads(root: Path) -> dict[str, bool]:
-    """Export the codebook and the project into ``root/downloads``; which files changed."""
+    """Export the codebook (``.qdc`` and CSV) and the project into ``root/downloads``; which files changed."""
     from comment_study.exchange import refi
     from comment_study.study import load_study
 
@@ -49,6 +51,7 @@ def write_downloads(root: Path) -> dict[str, bool]:
     folder = root / FOLDER
     return {
         CODEBOOK_FILE: write_if_changed(folder / CODEBOOK_FILE, refi.codebook_xml(study.book)),
+        CODEBOOK_CSV_FILE: write_if_changed(folder / CODEBOOK_CSV_FILE, refi.codebook_csv(study.book)),
         PROJECT_FILE: write_if_changed(folder / PROJECT_FILE, refi.qdpx_bytes(study)),
     }
 

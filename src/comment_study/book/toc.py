@@ -15,6 +15,9 @@ import yaml
 READING_TIME = re.compile(r"Reading time: about (\d+) minutes")
 TITLE = re.compile(r"^# (.+)$", re.MULTILINE)
 OBJECTIVES = re.compile(r":::\{admonition\} Learning objectives\n(.*?)\n:::", re.DOTALL)
+EXERCISE = re.compile(r"^(?:```|:::)\{exercise\}[ \t]*(.*)\n:label: (\S+)$", re.MULTILINE)
+"""An exercise's opening line; its title states the time it takes (``{exercise} 15 min``)."""
+EXERCISE_MINUTES = re.compile(r"(\d+) min")
 ROLE = re.compile(r"\{[\w:-]+\}`([^`<]*?)(?:\s*<[^`>]*>)?`")
 
 
@@ -33,6 +36,8 @@ class Page:
     title: str
     reading_minutes: int | None
     objectives: tuple[str, ...]
+    exercises: tuple[tuple[str, int | None], ...] = ()
+    """Each exercise's label and time in minutes, in page order (None where its title states none)."""
 
 
 def read(root: Path) -> dict:
@@ -48,16 +53,35 @@ def source(root: Path, file: str) -> Path:
     return matches[0]
 
 
+def bullets(markup: str) -> list[str]:
+    """The items of a Markdown bullet list, each with its indented continuation lines joined on."""
+    items: list[str] = []
+    for line in markup.splitlines():
+        if line.startswith("- "):
+            items.append(line[2:].strip())
+        elif items and line.startswith("  ") and line.strip():
+            items[-1] += " " + line.strip()
+    return items
+
+
 def describe(root: Path, file: str, part: str = "", numbered: bool = False) -> Page:
     """Title, reading time and learning objectives of one page, read from its source."""
     text = source(root, file).read_text(encoding="utf-8")
     title = TITLE.search(text)
     minutes = READING_TIME.search(text)
     block = OBJECTIVES.search(text)
-    objectives = tuple(plain(line[2:]).strip().rstrip(";.") for line in (block.group(1) if block else "").splitlines()
-                       if line.startswith("- "))
+    objectives = tuple(plain(item).strip().rstrip(";.") for item in bullets(block.group(1) if block else ""))
     return Page(file, part, numbered, title.group(1).strip() if title else file,
-                int(minutes.group(1)) if minutes else None, objectives)
+                int(minutes.group(1)) if minutes else None, objectives, exercises(text))
+
+
+def exercises(text: str) -> tuple[tuple[str, int | None], ...]:
+    """Each exercise of a page's source: its label and the minutes its title says it takes (or None)."""
+    out = []
+    for title, label in EXERCISE.findall(text):
+        match = EXERCISE_MINUTES.fullmatch(title.strip())
+        out.append((label, int(match.group(1)) if match else None))
+    return tuple(out)
 
 
 def pages(root: Path) -> list[Page]:

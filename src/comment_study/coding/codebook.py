@@ -6,6 +6,7 @@ with a message a researcher can act on.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -126,21 +127,25 @@ def to_html(book: Codebook, counts: dict[str, int], total: int, examples: dict[s
     """
     import html
 
+    def prose(text: str) -> str:
+        """Escaped text with its `code ids` in backticks shown as inline code."""
+        return re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(text))
+
     parts = []
     for category in book.categories:
         parts.append(f'<h3 class="codebook-category">{html.escape(category)}</h3>')
         for code in book.in_category(category):
             share = counts.get(code.id, 0) / total if total else float("nan")
-            memo = (f'<p><strong>Why it was added.</strong> {html.escape(code.memo)}</p>'
+            memo = (f'<p><strong>Why it was added.</strong> {prose(code.memo)}</p>'
                     if code.memo else "")
             parts.append(
                 f'<div class="codebook-code" id="code-{code.id}">'
                 f'<p class="codebook-head"><code>{code.id}</code> <strong>{html.escape(code.label)}</strong>'
                 f' <span class="codebook-origin">({html.escape(code.origin)})</span>'
                 f' · {counts.get(code.id, 0)} of {total} comments ({share:.0%})</p>'
-                f"<p><strong>Definition.</strong> {html.escape(code.definition)}</p>"
-                f"<p><strong>Apply when.</strong> {html.escape(code.include)}</p>"
-                f"<p><strong>Do not apply when.</strong> {html.escape(code.exclude)}</p>"
+                f"<p><strong>Definition.</strong> {prose(code.definition)}</p>"
+                f"<p><strong>Apply when.</strong> {prose(code.include)}</p>"
+                f"<p><strong>Do not apply when.</strong> {prose(code.exclude)}</p>"
                 f"{memo}{examples.get(code.id, '')}</div>"
             )
     return '<div class="codebook tex2jax_ignore mathjax_ignore">' + "".join(parts) + "</div>"

@@ -6,17 +6,23 @@ format of NVivo, ATLAS.ti, MAXQDA, QualCoder and others. It has two files:
 - a **codebook** (``.qdc``): one XML document in the ``urn:QDA-XML:codebook:1.0`` namespace,
   valid against ``Codebook.xsd``;
 - a **project** (``.qdpx``): a zip archive with ``project.qde`` (XML in the
-  ``urn:QDA-XML:project:1.0`` namespace, valid against ``Project.xsd``) at its root and the
+  ``urn:QDA-XML:project:1.0`` namespace, valid against ``Project-mrt2019.xsd``) at its root and the
   source texts in a folder ``sources/``, referenced as ``plainTextPath="internal://<file>"``.
+
+Beside them, :func:`codebook_csv` writes the codebook as the CSV (``tag,description``) that
+Taguette imports, since Taguette does not read a ``.qdc``.
 
 What this module relies on, and where it comes from:
 
 - Element order, required attributes and the GUID pattern follow the standard's schemas
-  (Codebook.xsd and Project.xsd, "QDA-XML version 1.0, 18 March 2019", MIT licence), read in
-  the copy QualCoder ships (``src/qualcoder/xsd.py``): ``Project`` needs ``name``; ``Code``
-  needs ``guid``, ``name``, ``isCodable``; ``PlainTextSelection`` needs ``guid``,
-  ``startPosition``, ``endPosition``; a project's ``CodeBook`` holds only ``Codes`` (its
-  ``Sets`` are the project's); GUIDs match ``[0-9a-fA-F]{8}-...-[0-9a-fA-F]{12}``.
+  (``Codebook.xsd`` and ``Project-mrt2019.xsd``, "QDA-XML version 1.0, 18 March 2019", MIT
+  licence), copied unchanged into ``tests/data/refi-qda/`` where the tests validate every export
+  against them: ``Project`` needs ``name``; ``Code`` needs ``guid``, ``name``, ``isCodable``;
+  ``PlainTextSelection`` needs ``guid``, ``startPosition``, ``endPosition``; a project's
+  ``CodeBook`` holds only ``Codes`` (its ``Sets`` are the project's); a ``Note`` has the type of
+  a ``TextSource``; GUIDs match ``[0-9a-fA-F]{8}-...-[0-9a-fA-F]{12}``.
+- How QualCoder imports a project is read in its importer, class ``RefiImport`` in
+  ``src/qualcoder/refi.py`` of the QualCoder repository (github.com/ccbogel/QualCoder).
 - The folder is ``sources`` in lower case: QualCoder's exporter cites the standard's section
   on the QDPX format for this and notes that ATLAS.ti rejects other spellings.
 - Text positions count characters from 0 with the end excluded, the way QualCoder
@@ -26,9 +32,16 @@ What this module relies on, and where it comes from:
 - Plain texts are UTF-8 without a byte-order mark (a BOM read as a character would shift every
   position by one) and have no line breaks (each comment is one line of the export).
 - QualCoder's importer reads a source's ``Description`` as its memo and a selection's
-  ``Description`` as the coding memo, and needs a date on every ``Note``; Taguette derives its
-  codes' GUIDs with ``uuid5`` under a fixed namespace, as we do, so that a re-export diffs
-  cleanly.
+  ``Description`` as the coding memo. A ``NoteRef`` on a source makes the note an annotation of
+  that source, which QualCoder keeps only when the note holds its own ``PlainTextSelection``
+  (the span it annotates) and a ``PlainTextContent``; without them it drops the note. It does
+  not read the ``SourceRef`` of a case, so cases arrive without their comments (said in the
+  README). Taguette derives its codes' GUIDs with ``uuid5`` under a fixed namespace, as we do,
+  so that a re-export diffs cleanly; it imports a codebook as CSV (``tag,description``), not as
+  a ``.qdc``, so a CSV codebook is written beside the ``.qdc``.
+- No source file is empty: an importer that reads a source expects text (qualitative-coding
+  fails on an empty file), so the empty comment's source holds a bracketed placeholder that says
+  so, and it has no codings.
 
 Decisions (documented in README.md and the codebook chapter):
 
@@ -45,12 +58,14 @@ Decisions (documented in README.md and the codebook chapter):
   protected comment (a disclosure of the commenter's own abuse or attraction, or a comment near
   one: :mod:`comment_study.study.protected`) is replaced by the primary coder's paraphrase,
   marked as withheld with the reason: the book never reproduces those words, and the download
-  is part of the book. The empty comment is an empty source with no codings. Reposts are exported and
+  is part of the book. The empty comment is a source holding a placeholder, with no codings. Reposts are exported and
   coded as in the sheet, with ``repost_of`` and ``counted_in_rates`` variables.
 - Both coders are users. Each coder's codings of a comment form one whole-text selection
   created by that coder; the second coder's codings cover the reliability sample.
-- Each coder's memo is a ``Note`` attached to the comment (``NoteRef``), and is repeated as
-  the ``Description`` of that coder's selection, where QualCoder reads coding memos.
+- Each coder's memo is a ``Note`` attached to the comment (``NoteRef``) and anchored to the whole
+  comment by its own ``PlainTextSelection``, so that QualCoder keeps it as an annotation; it is
+  repeated as the ``Description`` of that coder's coded selection, where QualCoder reads coding
+  memos.
 - Dates are optional in the standard. The study kept no coding times, so only sources and
   notes carry a date (QualCoder needs one on notes): the date of the thread, from the
   export's first line. With fixed zip entry times and order, two exports are byte-identical.
@@ -58,6 +73,7 @@ Decisions (documented in README.md and the codebook chapter):
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 import uuid
@@ -89,6 +105,8 @@ ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 SOURCES_FOLDER = "sources"
 TONE_PARENT = "tone"
+EMPTY_PLACEHOLDER = "[Comment {cid} has no text in the export: this placeholder stands in for it, uncoded.]"
+"""The text of the empty comment's source: importers expect every source file to hold text."""
 
 CATEGORY_COLOURS = OKABE_ITO[:6]
 """One colour per category, from the book's colour-blind-safe palette; tone is grey."""
@@ -150,7 +168,7 @@ def codes_element(book: Codebook) -> ET.Element:
     for value, meaning in book.tones.items():
         child = ET.SubElement(tone, "Code", {"guid": guid(f"tone/{value}"), "name": tone_code_id(value),
                                              "isCodable": "true", "color": MUTED})
-        child.append(_element("Description", text=f"Tone {value.replace('_', ' ')}: {meaning}"))
+        child.append(_element("Description", text=_tone_description(value, meaning)))
     return codes
 
 
@@ -186,6 +204,27 @@ def codebook_xml(book: Codebook) -> bytes:
     return _serialise(root)
 
 
+def codebook_csv(book: Codebook) -> bytes:
+    """The codebook as a CSV for Taguette's codebook import: columns ``tag,description``, one row per codable code.
+
+    The rows are the ``.qdc``'s codable codes in its order, named and described the same way
+    (Taguette has no categories: the description names each code's category).
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["tag", "description"])
+    for category in book.categories:
+        for code in book.in_category(category):
+            writer.writerow([code.id, code_description(code)])
+    for value, meaning in book.tones.items():
+        writer.writerow([tone_code_id(value), _tone_description(value, meaning)])
+    return buffer.getvalue().encode("utf-8")
+
+
+def _tone_description(value: str, meaning: str) -> str:
+    return f"Tone {value.replace('_', ' ')}: {meaning}"
+
+
 # --- the project ----------------------------------------------------------------------------
 
 def source_name(comment_id: int) -> str:
@@ -203,7 +242,9 @@ def source_texts(study: Study) -> dict[int, str]:
     memos = study.primary.sheet.set_index("comment_id")["memo"]
     reasons = dict(zip(study.protected_reasons["comment_id"].astype(int), study.protected_reasons["reason"]))
     shown = quotes.shown_texts(study.comments, reasons, {cid: str(memos[cid]) for cid in reasons})
-    return dict(zip(study.comments["comment_id"].astype(int), shown))
+    empty = dict(zip(study.comments["comment_id"].astype(int), study.comments["is_empty"]))
+    return {cid: EMPTY_PLACEHOLDER.format(cid=cid) if empty[cid] and cid not in reasons else text
+            for cid, text in zip(study.comments["comment_id"].astype(int), shown)}
 
 
 def _is_missing(value) -> bool:
@@ -217,7 +258,7 @@ VARIABLES = {
     "reply_to": ("Integer", "The comment this one answers, where the study's reply rules found one."),
     "repost_of": ("Integer", "The earlier comment this one repeats (same commenter), if it is a repost."),
     "counted_in_rates": ("Boolean", "False for the empty comment and for reposts, which the book's rates leave out."),
-    "text_shown": ("Text", "What the source holds: the comment with names redacted, a paraphrase, or nothing."),
+    "text_shown": ("Text", "What the source holds: the comment with names redacted, a paraphrase, or a placeholder."),
 }
 """The per-comment variables: name -> (REFI-QDA type, description)."""
 
@@ -228,7 +269,7 @@ def comment_variables(row, protected: frozenset[int]) -> dict[str, object]:
     if cid in protected:
         shown = "paraphrase: the comment is protected (a disclosure, or near one) and withheld"
     elif row.is_empty:
-        shown = "nothing: the comment has no text in the export"
+        shown = "a placeholder: the comment has no text in the export"
     else:
         shown = "the comment, with display names replaced by [name]"
     values = {
@@ -314,19 +355,27 @@ def source_description(row, protected: frozenset[int]) -> str:
     if not _is_missing(row.duplicate_of):
         parts.append(f"Repost of comment {int(row.duplicate_of)}: coded like it, left out of rates.")
     if row.is_empty:
-        parts.append("Empty in the export: no text, no codes, left out of rates.")
+        parts.append("Empty in the export: the source holds a placeholder; no codes, left out of rates.")
     if cid in protected:
         parts.append("Protected (a disclosure, or near one): the text is the primary coder's paraphrase, "
                      "never the commenter's words.")
     return " ".join(parts)
 
 
-def note_element(coder: Coder, cid: int, memo: str, date: str) -> ET.Element:
-    """A coder's memo on a comment as a ``<Note>`` (referenced from the comment's source)."""
+def note_element(coder: Coder, cid: int, memo: str, date: str, length: int) -> ET.Element:
+    """A coder's memo on a comment as a ``<Note>``, anchored to the whole comment (``length`` characters).
+
+    The comment's source refers to the note (``NoteRef``); the note's own ``PlainTextSelection``
+    says which span it annotates, without which QualCoder drops a source's note.
+    """
     note = _element("Note", {"guid": guid(f"note/{coder.key}/{cid}"),
                              "name": f"Memo on {source_name(cid).lower()} ({coder.key} coder)",
                              "creatingUser": guid(f"user/{coder.key}"), "creationDateTime": date})
     note.append(_element("PlainTextContent", text=memo))
+    note.append(_element("PlainTextSelection", {
+        "guid": guid(f"note-selection/{coder.key}/{cid}"), "startPosition": "0", "endPosition": str(length),
+        "creatingUser": guid(f"user/{coder.key}"),
+    }))
     return note
 
 
@@ -383,7 +432,8 @@ def project_xml(study: Study, texts: dict[int, str]) -> bytes:
     notes = ET.SubElement(root, "Notes")
     for coder in study.coders:
         for entry in coder.sheet.itertuples(index=False):
-            notes.append(note_element(coder, int(entry.comment_id), redact(entry.memo), study.thread_date))
+            cid = int(entry.comment_id)
+            notes.append(note_element(coder, cid, redact(entry.memo), study.thread_date, len(texts[cid])))
     sets = ET.SubElement(root, "Sets")
     sets.extend(origin_sets(study.book, "targetGUID"))
     for key, name, description, members in (
