@@ -284,10 +284,10 @@ def test_verdicts_paraphrase_protected_comments_and_list_both_codings(rules, com
     shown = dictionary.verdicts(comments, primary, found, rules.ids, protected)
     assert isinstance(shown.shown, quotes.Paraphrase)
     sheet = primary.set_index("comment_id").loc[protected]
-    assert shown.human == [c for c in rules.ids if sheet[c] == 1]
+    assert shown.coded == [c for c in rules.ids if sheet[c] == 1]
     assert shown.dictionary == {c: found.loc[protected, f"{c}_match"] for c in rules.ids if found.loc[protected, c] == 1}
     html = shown._repr_html_()
-    assert "Paraphrase" in html and "Human coding" in html
+    assert "Paraphrase" in html and "Primary coding" in html
 
 
 def test_a_rule_built_in_code_is_checked_like_one_read_from_a_file():

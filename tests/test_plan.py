@@ -226,6 +226,19 @@ def test_wilson_kappa_and_alpha_call_the_libraries(monkeypatch):
     assert calls == [("wilson", {"alpha": pytest.approx(0.05), "method": "wilson"}), ("kappa",), ("alpha", "nominal")]
 
 
+def test_sentiment_means_by_code_use_scipys_bootstrap(monkeypatch):
+    from scipy import stats as scipy_stats
+
+    from comment_study.analysis import sentiment
+
+    calls = []
+    real = scipy_stats.bootstrap
+    monkeypatch.setattr(scipy_stats, "bootstrap", lambda *a, **k: calls.append(k["method"]) or real(*a, **k))
+    values = pd.Series([0.1, -0.4, 0.3, 0.9, -0.2])
+    sentiment.mean_by_code(values, pd.DataFrame({"x": [1, 1, 1, 0, 1]}), samples=200)
+    assert calls == ["percentile"]
+
+
 def test_plan_adjustment_calls_statsmodels(monkeypatch, study, tmp_path):
     import statsmodels.stats.multitest as multitest
 

@@ -143,6 +143,25 @@ def test_the_html_check_finds_a_p_value_that_is_not_the_plans(tmp_path):
     assert stray_p_values(tmp_path, results) == ["b.html: p = 0.004"]
 
 
+def human_coding_on_pages(html: Path) -> list[str]:
+    """Sentences of the built pages (cell outputs included) that call the coding human."""
+    from bs4 import BeautifulSoup
+
+    wrong = []
+    for page in sorted(html.rglob("*.html")):
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        for hidden in soup.select("script, style"):
+            hidden.decompose()
+        wrong += [f"{page.relative_to(html)}: {s[:160]}" for s in sentences(soup.get_text(" "))
+                  if HUMAN.search(s) and not HONEST.search(s)]
+    return wrong
+
+
+@pytest.mark.build
+def test_no_built_page_calls_the_coding_human(built_book):
+    assert human_coding_on_pages(built_book / "_build" / "html") == []
+
+
 @pytest.mark.build
 def test_every_p_value_on_the_built_pages_comes_from_the_plan(built_book):
     from comment_study.analysis import plan

@@ -299,33 +299,33 @@ def inside_quotes(text: str, match: str) -> bool:
 
 @dataclass(frozen=True)
 class Verdicts:
-    """A comment shown with what the dictionary found (and the words that fired it) beside the human coding."""
+    """A comment shown with what the dictionary found (and the words that fired it) beside the primary coding (an AI assistant session's reading)."""
 
     shown: object  # a quotes.Quote or quotes.Paraphrase
     dictionary: dict[str, str]  # code -> the words that fired it
-    human: list[str]
+    coded: list[str]  # the codes the primary coding gave it
 
     def _repr_html_(self) -> str:
         import html
 
         found = ", ".join(f"<code>{html.escape(c)}</code> (“{html.escape(m)}”)" for c, m in self.dictionary.items()) or "none"
-        human = ", ".join(f"<code>{html.escape(c)}</code>" for c in self.human) or "none"
+        coded = ", ".join(f"<code>{html.escape(c)}</code>" for c in self.coded) or "none"
         return (f"{self.shown._repr_html_()}<p class=\"coded-as\"><strong>Dictionary:</strong> {found}. "
-                f"<strong>Human coding:</strong> {human}.</p>")
+                f"<strong>Primary coding:</strong> {coded}.</p>")
 
     def __repr__(self) -> str:
         found = ", ".join(f"{c} ({m!r})" for c, m in self.dictionary.items()) or "none"
-        return f"{self.shown!r}\nDictionary: {found}. Human coding: {', '.join(self.human) or 'none'}."
+        return f"{self.shown!r}\nDictionary: {found}. Primary coding: {', '.join(self.coded) or 'none'}."
 
 
 def verdicts(comments: pd.DataFrame, sheet: pd.DataFrame, found: pd.DataFrame, ids: Sequence[str], comment_id: int) -> Verdicts:
-    """Show a comment safely (quoted, or paraphrased if protected) with the dictionary's codes and the human codes.
+    """Show a comment safely (quoted, or paraphrased if protected) with the dictionary's codes and the primary coding's.
 
     ``found`` is :func:`apply`'s output indexed by comment id; ``sheet`` a coding sheet.
     """
     from comment_study.study.quotes import quote_or_paraphrase
 
-    human = sheet.loc[sheet["comment_id"] == comment_id].iloc[0]
+    primary = sheet.loc[sheet["comment_id"] == comment_id].iloc[0]
     row = found.loc[comment_id]
-    shown = quote_or_paraphrase(comments, comment_id, human["memo"])
-    return Verdicts(shown, {c: row[f"{c}_match"] for c in ids if row[c] == 1}, [c for c in ids if human[c] == 1])
+    shown = quote_or_paraphrase(comments, comment_id, primary["memo"])
+    return Verdicts(shown, {c: row[f"{c}_match"] for c in ids if row[c] == 1}, [c for c in ids if primary[c] == 1])

@@ -11,6 +11,7 @@ import re
 from functools import lru_cache
 
 import numpy as np
+from scipy import stats
 import pandas as pd
 from textblob import TextBlob
 from textblob.en import sentiment as pattern_sentiment
@@ -194,15 +195,17 @@ def neutralise(texts: pd.Series, pattern: re.Pattern[str] = TOPIC_WORDS, placeho
 # --- scores by code ----------------------------------------------------------------------------
 
 def mean_by_code(values: pd.Series, codes: pd.DataFrame, samples: int = 2000, seed: int = 20191001) -> pd.DataFrame:
-    """Mean score of the comments carrying each code (0/1 columns), with a seeded bootstrap 95% interval."""
+    """Mean score of the comments carrying each code (0/1 columns), with a seeded percentile bootstrap 95% interval (SciPy's)."""
     rng = np.random.default_rng(seed)
     rows = []
     for code in codes.columns:
         chosen = values[codes[code] == 1].to_numpy(dtype=float)
-        if len(chosen) == 0:
-            rows.append({"code": code, "n": 0, "mean": np.nan, "low": np.nan, "high": np.nan})
+        if len(chosen) < 2 or np.ptp(chosen) == 0:  # no spread to resample: the interval is the value itself
+            mean = float(chosen.mean()) if len(chosen) else np.nan
+            rows.append({"code": code, "n": len(chosen), "mean": mean, "low": mean, "high": mean})
             continue
-        means = chosen[rng.integers(0, len(chosen), size=(samples, len(chosen)))].mean(axis=1)
-        low, high = np.percentile(means, [2.5, 97.5])
-        rows.append({"code": code, "n": len(chosen), "mean": float(chosen.mean()), "low": float(low), "high": float(high)})
+        interval = stats.bootstrap((chosen,), np.mean, n_resamples=samples, confidence_level=0.95,
+                                   method="percentile", rng=rng).confidence_interval
+        rows.append({"code": code, "n": len(chosen), "mean": float(chosen.mean()),
+                     "low": float(interval.low), "high": float(interval.high)})
     return pd.DataFrame(rows).set_index("code")

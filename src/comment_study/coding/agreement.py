@@ -105,7 +105,9 @@ def bootstrap(a: Sequence, b: Sequence, statistic: Callable[[np.ndarray, np.ndar
     on how many units carry each pair of values, so the resamples are counted all at once
     (``np.bincount``) and the statistic is computed once per distinct table of counts. A resample
     whose two codings are one single value throughout counts as perfect agreement (1), and its
-    share is reported; none is dropped.
+    share is reported; none is dropped. (SciPy's ``bootstrap`` would call a statistic once per
+    resample, or need the statistic rewritten in vectorised form, a hand-made copy of the
+    library's formula; counting once per distinct table keeps the libraries' own statistics.)
     """
     a, b = np.asarray(a), np.asarray(b)
     if len(a) != len(b) or len(a) == 0:
