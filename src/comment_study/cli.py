@@ -196,6 +196,13 @@ def whatif_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def _book_command(command: argparse.ArgumentParser, handler, out_help: str) -> None:
+    """The options every command that reads the book's data shares: where to write, and the book's root."""
+    command.add_argument("--out", required=True, help=out_help)
+    command.add_argument("--root", help="the book's root folder (with _config.yml and data/)")
+    command.set_defaults(handler=handler)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m comment_study",
@@ -220,7 +227,7 @@ def build_parser() -> argparse.ArgumentParser:
     parse.set_defaults(handler=parse_command)
 
     shared = (
-        "Reads data/codebook.yml, the raw comment export and the coding sheets of the book at --root "
+        "Reads data/codebook.yml, the comment export and the coding sheets of the book at --root "
         "(default: the book around the current folder, or $COMMENT_STUDY_ROOT), validates them, and "
         "stops with an error naming the file and line if they do not fit, writing nothing."
     )
@@ -242,16 +249,14 @@ def build_parser() -> argparse.ArgumentParser:
          "export the coded corpus as a REFI-QDA project (.qdpx)",
          "Write a REFI-QDA project archive (version 1.5): project.qde plus one plain-text source "
          "per comment in sources/. Holds the codebook, every comment named by its id (display "
-         "names never exported; names in the text redacted; disclosures paraphrased), the "
+         "names never exported; names in the text redacted; protected comments paraphrased), the "
          "commenter's pseudonym and region as variables and cases, the primary and second "
          "coder's codings over whole comments (tone included), and each coder's memo as a note. "
          "Two exports are byte-identical. "),
     )
     for name, suffix, handler, summary, description in exports:
         export = commands.add_parser(name, help=summary, description=description + shared)
-        export.add_argument("--out", required=True, help=f"where to write the {suffix} file")
-        export.add_argument("--root", help="the book's root folder (with _config.yml and data/)")
-        export.set_defaults(handler=handler)
+        _book_command(export, handler, f"where to write the {suffix} file")
 
     deid = commands.add_parser(
         "deidentify",
@@ -268,9 +273,7 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     deid.add_argument("original", help="the original export (data/README.md gives its SHA-256)")
-    deid.add_argument("--out", required=True, help="where to write the de-identified export")
-    deid.add_argument("--root", help="the book's root folder (with _config.yml and data/)")
-    deid.set_defaults(handler=deidentify_command)
+    _book_command(deid, deidentify_command, "where to write the de-identified export")
 
     code = commands.add_parser(
         "code",

@@ -55,8 +55,9 @@ def original_export(root: Path | None = None) -> Path | None:
     folder of worktrees). None when it is nowhere: a reader with only the repository has the
     de-identified export and the checksum of the original.
     """
-    if os.environ.get(ORIGINAL_VARIABLE):
-        return Path(os.environ[ORIGINAL_VARIABLE]).resolve()
+    if os.environ.get(ORIGINAL_VARIABLE):  # where the original is, or (a path with no file) that there is none
+        named = Path(os.environ[ORIGINAL_VARIABLE]).resolve()
+        return named if named.is_file() else None
     root = root or project_root()
     for folder in (root.parent / "shared" / "seeds", root.parent.parent / "shared" / "seeds"):
         if (folder / ORIGINAL_NAME).is_file():
