@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import re
+
 import pandas as pd
 import pytest
 
@@ -92,13 +96,87 @@ def test_reposts_are_coded_like_their_originals(primary, comments, book):
         assert (coded.loc[row.comment_id, book.ids] == coded.loc[int(row.duplicate_of), book.ids]).all()
 
 
-def test_bad_sheet_names_file_and_line(tmp_path, book, comments, primary):
-    sheet = primary.copy()
-    sheet.loc[4, "tone"] = "furious"
+def primary_with(tmp_path, comment_id: int, column: str, value: str, also: dict | None = None) -> tuple:
+    """A copy of the primary sheet, as text, with one cell changed (and the cells in ``also``); and that cell's line.
+
+    The line is found in the written file itself (the header is line 1), so a memo that spans
+    lines is counted as a reader of the file counts it.
+    """
+    changes = {(comment_id, column): value, **(also or {})}
+    rows = list(csv.reader(io.StringIO((ROOT / "data/coding/primary.csv").read_text(encoding="utf-8"))))
+    header = rows[0]
+    out, line = io.StringIO(), None
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    for row in rows[1:]:
+        if row[0] == str(comment_id):
+            line = out.getvalue().count("\n") + 1
+        row = [changes.get((int(row[0]), name), cell) for name, cell in zip(header, row)]
+        writer.writerow(row)
     path = tmp_path / "sheet.csv"
-    sheet.to_csv(path, index=False)
-    with pytest.raises(coding.CodingSheetError, match=r"sheet.csv, line 6: tone 'furious'"):
+    path.write_text(out.getvalue(), encoding="utf-8")
+    return path, line
+
+
+@pytest.mark.parametrize(("comment_id", "column", "value"), [
+    (5, "distress", "yes"),          # a word for a code
+    (5, "distress", "2"),            # a number other than 0 or 1
+    (5, "distress", ""),             # a blank code
+    (120, "blame_tech", "1.0"),      # what a spreadsheet may write for 1
+    (200, "call_to_action", " 1"),   # a stray space: refused, not trimmed
+    (5, "tone", "furious"),          # a tone outside the scale
+    (42, "tone", ""),                # a blank tone
+    (42, "tone", "Negative"),        # the scale is case-sensitive
+    (7, "memo", "  "),               # a blank memo
+    (77, "despair", "1"),            # the empty comment takes no codes
+    (77, "tone", "negative"),        # ... and no tone
+])
+def test_bad_value_is_refused_with_file_line_column_and_value(tmp_path, book, comments, comment_id, column, value):
+    path, line = primary_with(tmp_path, comment_id, column, value)
+    with pytest.raises(coding.CodingSheetError) as error:
         coding.load_sheet(path, book, comments, complete=True)
+    assert str(error.value).startswith(f"{path}, line {line}, column {column}: {value!r} ")
+
+
+def test_a_single_yes_in_comment_5_is_refused_at_line_6_not_everywhere(tmp_path, book, comments):
+    """The issue's case: comment 5 is the fifth record, so line 6 below the header."""
+    path, line = primary_with(tmp_path, 5, "distress", "yes")
+    assert line == 6
+    with pytest.raises(coding.CodingSheetError, match=r"sheet\.csv, line 6, column distress: 'yes' is not a code value"):
+        coding.load_sheet(path, book, comments, complete=True)
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ("five", "column comment_id: 'five' is not the id of a comment"),
+    ("9999", "column comment_id: '9999' is not the id of a comment"),
+    ("4", "column comment_id: '4' is coded twice (first on line 5)"),
+])
+def test_bad_comment_id_is_refused_with_its_line(tmp_path, book, comments, value, message):
+    path, line = primary_with(tmp_path, 5, "comment_id", value)
+    with pytest.raises(coding.CodingSheetError, match=re.escape(f"sheet.csv, line {line}, {message}")):
+        coding.load_sheet(path, book, comments, complete=False)
+
+
+def test_line_numbers_count_a_memo_that_spans_lines(tmp_path, book, comments):
+    path, line = primary_with(tmp_path, 6, "distress", "x", also={(3, "memo"): "First line of the memo.\nSecond line."})
+    assert line == 8  # the header, comments 1 and 2, comment 3 on two lines, 4, 5, then 6
+    with pytest.raises(coding.CodingSheetError, match=r"sheet\.csv, line 8, column distress: 'x'"):
+        coding.load_sheet(path, book, comments, complete=True)
+
+
+def test_a_row_with_missing_fields_is_refused_with_its_line(tmp_path, book, comments):
+    path, line = primary_with(tmp_path, 5, "distress", "0")
+    lines = path.read_text().split("\n")
+    lines[line - 1] = lines[line - 1].rsplit(",", 3)[0]
+    path.write_text("\n".join(lines))
+    with pytest.raises(coding.CodingSheetError, match=rf"sheet\.csv, line {line}: \d+ fields, but the header has 27"):
+        coding.load_sheet(path, book, comments, complete=True)
+
+
+def test_a_valid_sheet_is_read_unchanged(book, comments, primary):
+    """Reading every cell as text changes nothing: the sheet equals pandas' own reading of the file."""
+    raw = pd.read_csv(ROOT / "data/coding/primary.csv", keep_default_na=False, dtype={"memo": str, "tone": str})
+    pd.testing.assert_frame_equal(primary, raw.sort_values("comment_id").reset_index(drop=True))
 
 
 def test_sheet_with_unknown_code_column_is_rejected(tmp_path, book, comments, primary):
@@ -143,3 +221,137 @@ def test_round_two_secondary_file_is_what_the_final_sheet_holds(comments, book):
     final = coding.load_sheet(ROOT / "data/coding/secondary.csv", book, comments, complete=False)
     merged = final.merge(round_file, on="comment_id", suffixes=("", "_round2"))
     assert len(merged) == len(final) and (merged["blame_parents"] == merged["blame_parents_round2"]).all()
+
+
+# --- the supplementary reliability sample ------------------------------------------------------
+
+def toy_corpus() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Twenty comments: 1-6 form the main sample, 19 is empty, 20 reposts 2.
+
+    Code `rare` has one positive in the main sample (1) and three outside (7, 8, 9); code
+    `rarer` none inside and one outside (10); code `common` three inside (1, 2, 3) and two
+    outside (11, 12). Comment 13 carries `rare` but is a codebook example (reserved); the
+    repost 20 carries `rarer` as its original does not, so only the rule that reposts are
+    never drawn keeps it out.
+    """
+    ids = list(range(1, 21))
+    comments = pd.DataFrame({"comment_id": ids, "is_empty": [i == 19 for i in ids],
+                             "duplicate_of": [2.0 if i == 20 else float("nan") for i in ids]})
+    positives = {"rare": {1, 7, 8, 9, 13}, "rarer": {10, 20}, "common": {1, 2, 3, 11, 12}}
+    primary = pd.DataFrame({"comment_id": ids, **{code: [int(i in on) for i in ids] for code, on in positives.items()}})
+    return comments, primary
+
+
+MAIN = [1, 2, 3, 4, 5, 6]
+
+
+def toy_sample(**options) -> pd.DataFrame:
+    comments, primary = toy_corpus()
+    settings = {"reserved": [13], "min_positives": 3, "random_extra": 2, "seed": 5} | options
+    return coding.supplementary_sample(primary, comments, MAIN, ["rare", "rarer", "common"], **settings)
+
+
+def test_supplementary_sample_tops_rare_codes_up_to_the_minimum_or_takes_all_there_are():
+    sample = toy_sample()
+    reasons = sample.groupby("reason")["comment_id"].apply(set)
+    # rare: 1 in the main sample, so 2 of its 3 free positives; rarer: its only free positive
+    assert len(reasons["oversampled for rare"]) == 2 and reasons["oversampled for rare"] <= {7, 8, 9}
+    assert reasons["oversampled for rarer"] == {10}
+    # common has 3 in the main sample already: none drawn for it
+    assert "oversampled for common" not in reasons
+    assert len(reasons["random"]) == 2
+    assert len(sample) == 5 and sample["comment_id"].is_unique
+    assert sample["comment_id"].tolist() == sorted(sample["comment_id"])
+
+
+def test_supplementary_sample_never_draws_the_main_sample_examples_empty_comments_or_reposts():
+    for seed in range(30):
+        drawn = set(toy_sample(seed=seed, random_extra=20)["comment_id"])
+        assert not drawn & {*MAIN, 13, 19, 20}
+        # with random_extra larger than what is left, every other comment is drawn, once
+        assert drawn == set(range(7, 19)) - {13}
+
+
+def test_supplementary_sample_counts_a_comment_drawn_for_one_code_towards_the_others():
+    comments, primary = toy_corpus()
+    primary.loc[primary["comment_id"].isin([7, 8, 9]), "rarer"] = 1  # every free rare positive is also rarer
+    sample = coding.supplementary_sample(primary, comments, MAIN, ["rare", "rarer", "common"],
+                                         reserved=[13], min_positives=3, random_extra=0, seed=5)
+    # rarer (0 in the main sample) goes first and takes 3 of 7, 8, 9, 10; rare then has 1 + at least 2
+    assert len(sample) == 3 and (sample["reason"] == "oversampled for rarer").all()
+
+
+def test_supplementary_sample_is_the_same_for_the_same_seed_and_changes_with_it():
+    first = toy_sample()
+    pd.testing.assert_frame_equal(first, toy_sample())
+    assert any(not toy_sample(seed=seed).equals(first) for seed in range(6, 16))
+
+
+def test_supplementary_sample_refuses_a_primary_coding_without_a_code():
+    comments, primary = toy_corpus()
+    with pytest.raises(ValueError, match=r"no column for \['missing'\]"):
+        coding.supplementary_sample(primary, comments, MAIN, ["rare", "missing"])
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("comment_id,why\n7,random\n", "line 1: columns must be"),
+    ("comment_id,reason\n7,random\nseven,random\n", "line 3, column comment_id: 'seven' is not a comment id"),
+    ("comment_id,reason\n7,random\n9999,random\n", "line 3, column comment_id: '9999' is not a comment id"),
+    ("comment_id,reason\n7,random\n7,random\n", "line 3, column comment_id: comment 7 is listed twice"),
+    ("comment_id,reason\n7,\n", "line 2, column reason: empty"),
+])
+def test_bad_sample_file_is_refused_with_file_line_and_column(tmp_path, comments, text, message):
+    path = tmp_path / "sample.csv"
+    path.write_text(text)
+    with pytest.raises(coding.CodingSheetError, match=r"sample\.csv, " + re.escape(message)):
+        coding.load_sample_file(path, comments)
+
+
+def test_preserved_round_three_supplementary_sample_is_a_valid_sample_file(comments):
+    """data/coding/round3/ keeps the sample the second coder coded blind; it reads as a sample file."""
+    sample = coding.load_sample_file(ROOT / "data/coding/round3/supplementary_sample.csv", comments)
+    coded_blind = pd.read_csv(ROOT / "data/coding/round3/secondary_supplementary.csv")
+    assert sample["comment_id"].tolist() == sorted(coded_blind["comment_id"])
+    assert not set(sample["comment_id"]) & set(coding.reliability_sample(comments))
+
+
+# --- round three, kept in data/coding/round3/ and not yet read by the book ----------------------
+
+ROUND3 = ROOT / "data/coding/round3"
+ROUND3_CODES = ["blame_government", "remedy_funding", "remedy_law", "tech_fix", "tech_doubt"]
+
+
+@pytest.fixture(scope="module")
+def book3(comments):
+    return codebook.load(ROUND3 / "codebook.yml", set(comments["comment_id"]))
+
+
+def test_round_three_codebook_holds_the_five_codes(book3):
+    assert set(ROUND3_CODES) <= set(book3.ids)
+
+
+def test_round_three_primary_recoding_covers_every_comment_with_0_or_1(comments):
+    table = pd.read_csv(ROUND3 / "primary_round3.csv", keep_default_na=False)
+    assert list(table.columns) == ["comment_id", *ROUND3_CODES, "memo_round3"]
+    assert sorted(table["comment_id"]) == sorted(comments["comment_id"])
+    assert table[ROUND3_CODES].isin([0, 1]).all().all()
+    assert (table.loc[table["comment_id"].isin(comments.loc[~comments["is_empty"], "comment_id"]), "memo_round3"]
+            .str.strip() != "").all()
+
+
+def test_round_three_second_coding_is_of_the_main_sample_and_validates(comments, book3):
+    main = pd.read_csv(ROUND3 / "secondary_main.csv", keep_default_na=False)
+    assert list(main.columns) == ["comment_id", *ROUND3_CODES, "memo"]
+    assert main["comment_id"].tolist() == coding.reliability_sample(comments)
+    assert main[ROUND3_CODES].isin([0, 1]).all().all()
+    supplementary = coding.load_sheet(ROUND3 / "secondary_supplementary.csv", book3, comments, complete=False)
+    assert len(supplementary) == len(coding.load_sample_file(ROUND3 / "supplementary_sample.csv", comments))
+
+
+def test_round_three_supplementary_sample_is_what_the_stated_rule_draws(comments, book3):
+    """The rule, run on the primary coding with the round-3 recoding and version 4's examples, draws the kept file."""
+    recoded = pd.read_csv(ROUND3 / "primary_round3.csv").drop(columns=["memo_round3"])
+    primary = pd.read_csv(ROOT / "data/coding/primary.csv").drop(columns=["blame_government", "tech_fix"])
+    drawn = coding.study_supplementary_sample(primary.merge(recoded, on="comment_id", validate="one_to_one"),
+                                              comments, book3)
+    pd.testing.assert_frame_equal(coding.load_sample_file(ROUND3 / "supplementary_sample.csv", comments), drawn)

@@ -501,7 +501,7 @@ def test_bad_coding_sheet_exits_nonzero_naming_the_file_and_line(book_copy, tmp_
     path.write_text("".join(lines))
     out = tmp_path / "study.qdpx"
     assert cli.main(["export-qdpx", "--root", str(book_copy), "--out", str(out)]) == 1
-    assert f"{sheet}.csv, line 4: codes must be 0 or 1" in capsys.readouterr().err
+    assert f"{sheet}.csv, line 4, column distress: '2' is not a code value" in capsys.readouterr().err
     assert not out.exists() and not list(tmp_path.glob(".study.qdpx.*"))
 
 

@@ -6,6 +6,8 @@
     python -m comment_study export-qdpx --out study.qdpx        # REFI-QDA project
     python -m comment_study deidentify ORIGINAL.txt --out data/raw/nyt-comments-2019-09-28.deidentified.txt
     python -m comment_study export-codebook-csv --out codebook.csv  # codebook for Taguette
+    python -m comment_study coding-kit --out kit/                   # a kit for coders outside the team
+    python -m comment_study agree SHEET.csv                         # a returned sheet against the primary coding
 """
 
 from __future__ import annotations
@@ -187,6 +189,34 @@ def deidentify_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def coding_kit_command(args: argparse.Namespace) -> int:
+    """Write the coding kit (instructions, codebook, sample comments, blank sheet) into a folder; print what it holds."""
+    from comment_study.exchange import kit
+
+    root = _study_root(args)
+    comments = data.comments(root)
+    made = kit.build(_codebook(args), comments)
+    out = Path(args.out)
+    for name, text in made.files.items():
+        write_bytes_atomically(text.encode("utf-8"), out / name)
+    print(f"{out}: coding kit for the {len(made.sample)} comments of the reliability sample "
+          f"({', '.join(made.files)}); read README.md first")
+    return 0
+
+
+def agree_command(args: argparse.Namespace) -> int:
+    """Validate a returned coding sheet and print its agreement with the primary coding, per code."""
+    from comment_study.coding import human, sheets
+
+    root = _study_root(args)
+    comments = data.comments(root)
+    book = _codebook(args)
+    primary = sheets.load_sheet(data.path("data/coding/primary.csv", root), book, comments, complete=True)
+    sheet = sheets.load_sheet(args.sheet, book, comments, complete=False)
+    print(human.report(human.compare(sheet, primary, book), args.sheet))
+    return 0
+
+
 def whatif_command(args: argparse.Namespace) -> int:
     """Build the what-if book and print its report."""
     from comment_study.book import whatif
@@ -306,6 +336,38 @@ def build_parser() -> argparse.ArgumentParser:
                       help="leave out the sentiment scores and their columns (faster on large threads)")
     code.add_argument("--locations", help="a CSV (location,region,basis) deciding places the rules cannot")
     code.set_defaults(handler=code_command)
+
+    kit_parser = commands.add_parser(
+        "coding-kit",
+        help="write a kit for coders outside the team: instructions, codebook, sample comments, blank sheet",
+        description=(
+            "Write into --out: README.md (how to read and code: one row per comment, 0 or 1 per code, "
+            "a tone from the scale, a one-sentence memo), codebook.txt (the codebook as plain text), "
+            "comments.md (the seeded reliability sample, each comment with the comment listed before it "
+            "and, for a reply, the comment it answers; pseudonyms and regions only, names in the text "
+            "redacted, protected comments shown as their paraphrase) and sheet.csv (a blank coding "
+            "sheet: the study's header, one row per sampled comment with only its id). Give the kit to "
+            "a coder; check the returned sheet with 'agree'. " + shared
+        ),
+    )
+    kit_parser.add_argument("--out", required=True, help="the folder to write the kit into")
+    kit_parser.add_argument("--root", help="the book's root folder (with _config.yml and data/)")
+    kit_parser.set_defaults(handler=coding_kit_command)
+
+    agree_parser = commands.add_parser(
+        "agree",
+        help="check a returned coding sheet and report its agreement with the primary coding, per code",
+        description=(
+            "Validate SHEET (the columns of data/coding/secondary.csv, any subset of the comments) and "
+            "print, per code and for tone, on the comments it codes: how often the sheet and the primary "
+            "coding apply the code, percent agreement, Krippendorff's alpha with a bootstrap 95% interval, "
+            "and the customary reading (reliable, tentative, unreliable). A sheet with a bad value is "
+            "refused with the file, the line, the column and the value. " + shared
+        ),
+    )
+    agree_parser.add_argument("sheet", help="the returned coding sheet (CSV)")
+    agree_parser.add_argument("--root", help="the book's root folder (with _config.yml and data/)")
+    agree_parser.set_defaults(handler=agree_command)
 
     whatif_parser = commands.add_parser(
         "whatif",

@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from comment_study.coding import codebook as codebook_module
+from comment_study.coding import codebook as codebook_module, human
 from comment_study.corpus import export as corpus, files as data
 
 PARSED_EXPORT = {
@@ -179,7 +179,28 @@ TEXT_FILES = {
     "data/dictionary.yml": "The keyword dictionary of the dictionary chapter: per code, case-insensitive "
                            "patterns, optional exclude patterns and a note; validated and documented by "
                            "comment_study.analysis.dictionary (see data/README.md for how it was written).",
+    "data/coding/human/README.md": "What to put in data/coding/human/ (coding sheets returned by human coders, "
+                                   "made with the coding kit) and how each is checked and reported.",
 }
+
+ROUND3 = "data/coding/round3"
+NOT_YET_READ = {
+    f"{ROUND3}/README.md": "What the round-3 files are, who produced them and how, and what integrating them takes.",
+    f"{ROUND3}/codebook.yml": "Codebook version 4: blame_government narrowed to fault, tech_fix to advocacy, "
+                              "and the new codes remedy_funding, remedy_law and tech_doubt.",
+    f"{ROUND3}/revised_codes.md": "The five revised or new codes as given to the blind second coder.",
+    f"{ROUND3}/primary_round3.csv": "The primary coder's recoding of the five codes for all 343 comments "
+                                    "(comment_id, one 0/1 column per code, memo_round3).",
+    f"{ROUND3}/primary_round3_notes.md": "The primary coder's notes on the round-3 recoding: method, rules, "
+                                         "boundary cases, counts.",
+    f"{ROUND3}/secondary_main.csv": "The blind second coder's coding of the five codes on the 86-comment "
+                                    "reliability sample (comment_id, five 0/1 columns, memo).",
+    f"{ROUND3}/secondary_supplementary.csv": "The blind second coder's coding of every code of version 4, and "
+                                             "tone, on the supplementary sample.",
+    f"{ROUND3}/supplementary_sample.csv": "The supplementary reliability sample (comment_id, reason), drawn by "
+                                          "comment_study.coding.sheets.supplementary_sample.",
+}
+"""Files kept in the repository that the book does not read yet (round three, coded but not integrated)."""
 
 
 @dataclass(frozen=True)
@@ -241,7 +262,7 @@ def _code_columns(root: Path, codebook_file: str) -> dict[str, str]:
 
 
 def sheets(root: Path) -> dict[str, tuple[str, dict[str, str]]]:
-    """Every coding sheet that rounds.yml names, with the codebook and fixed columns it follows."""
+    """Every coding sheet that rounds.yml names, and every returned sheet in data/coding/human/, with its codebook and fixed columns."""
     spec = yaml.safe_load((root / "data/coding/rounds.yml").read_text(encoding="utf-8"))
     found: dict[str, tuple[str, dict[str, str]]] = {}
     for entry in spec["rounds"]:
@@ -249,6 +270,8 @@ def sheets(root: Path) -> dict[str, tuple[str, dict[str, str]]]:
             found.setdefault(entry[role], (entry["codebook"], SHEET))
         if entry.get("secondary_round_file"):
             found.setdefault(entry["secondary_round_file"], (entry["codebook"], RECODING_SHEET))
+    for path in sorted((root / human.FOLDER).glob("*.csv")):  # sheets returned by human coders
+        found.setdefault(path.relative_to(root).as_posix(), ("data/codebook.yml", SHEET))
     return found
 
 
@@ -308,6 +331,6 @@ def unused(root: Path | None = None) -> dict[str, list[str]]:
 def uncovered_files(root: Path | None = None) -> list[str]:
     """Files under data/ that the dictionary neither tabulates nor describes in a sentence."""
     root = root or data.project_root()
-    covered = {t.file for t in tables(root)} | set(TEXT_FILES)
+    covered = {t.file for t in tables(root)} | set(TEXT_FILES) | set(NOT_YET_READ)
     present = {p.relative_to(root).as_posix() for p in (root / "data").rglob("*") if p.is_file()}
     return sorted(present - covered)

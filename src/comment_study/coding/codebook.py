@@ -57,6 +57,11 @@ class Codebook:
     def in_category(self, category: str) -> list[Code]:
         return [c for c in self.codes if c.category == category]
 
+    @property
+    def example_ids(self) -> frozenset[int]:
+        """Every comment the codebook shows as an example: kept out of the reliability samples."""
+        return frozenset(e for c in self.codes for e in c.examples)
+
 
 def load(path: Path | str, comment_ids: set[int] | None = None) -> Codebook:
     """Read and validate a codebook; ``comment_ids`` lets examples be checked against the corpus."""
