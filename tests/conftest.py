@@ -45,6 +45,23 @@ def set_execution(book: Path, mode: str) -> None:
     config_path.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True))
 
 
+def partial_book(book: Path, chapters: list[str], landing: str) -> Path:
+    """Cut a copied book down to a plain landing page, ``chapters`` and the references.
+
+    The real landing page glues key findings from the whole study, so a small book gets a plain
+    one. Links from the kept pages to the pages left out have no target here; the full book's
+    strict build checks those links, so only missing-reference warnings are let through.
+    """
+    (book / "intro.md").write_text(landing)
+    pages = "".join(f"      - file: {page}\n" for page in [*chapters, "chapters/references"])
+    (book / "_toc.yml").write_text(
+        f"format: jb-book\nroot: intro\nparts:\n  - caption: The study\n    numbered: true\n    chapters:\n{pages}")
+    config = yaml.safe_load((book / "_config.yml").read_text())
+    config["sphinx"]["config"]["suppress_warnings"] = ["ref.term", "ref.doc", "ref.numref"]
+    (book / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True))
+    return book
+
+
 def build(book: Path) -> subprocess.CompletedProcess:
     """Build a book strictly (warnings are errors); fail the test with the log if it fails."""
     env = {k: v for k, v in os.environ.items() if k != "COMMENT_STUDY_ROOT"}

@@ -18,7 +18,7 @@ from comment_study.study import load_study
 from comment_study.corpus import files as data, privacy, regions
 
 from comment_study.study import quotes
-from conftest import FIXTURES, ROOT, build, copy_book, disclosure_runs, set_execution, toc_pages
+from conftest import FIXTURES, ROOT, build, copy_book, disclosure_runs, partial_book, set_execution, toc_pages
 
 pytestmark = pytest.mark.build
 
@@ -171,19 +171,7 @@ def fixture_book(tmp_path_factory) -> Path:
         path = book / "data" / name
         path.write_text(path.read_text().splitlines()[0] + "\n")
     (book / "data/locations.csv").write_text("location,region,basis\nCleveland,Ohio,city in Ohio\n")
-    # The real landing page glues the key findings from the real coding, which this export lacks.
-    (book / "intro.md").write_text("# A fixture book\n\nSeven comments full of markup and traps.\n")
-    (book / "_toc.yml").write_text(
-        "format: jb-book\nroot: intro\nparts:\n  - caption: The study\n    numbered: true\n"
-        "    chapters:\n      - file: chapters/article\n      - file: chapters/corpus\n      - file: chapters/references\n"
-    )
-    # A partial book: the landing page's and chapters' links to the glossary and appendices have
-    # no target here. The full book's strict build checks those links; this one checks escaping
-    # and the cache, so only missing-reference warnings are let through.
-    import yaml
-    config = yaml.safe_load((book / "_config.yml").read_text())
-    config["sphinx"]["config"]["suppress_warnings"] = ["ref.term", "ref.doc", "ref.numref"]
-    (book / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True))
+    partial_book(book, ["chapters/article", "chapters/corpus"], "# A fixture book\n\nSeven comments full of markup and traps.\n")
     set_execution(book, "cache")
     build(book)
     return book
