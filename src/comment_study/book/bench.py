@@ -201,6 +201,14 @@ print(json.dumps({"parse_s": parse_s, "reposts_s": reposts_s, "dictionary_s": di
 """The steps of ``code`` timed one by one, in one process, in the package on the path."""
 
 
+def page_times(root: Path) -> dict[str, float]:
+    """Each page's execution seconds as ``bench.json`` last recorded them; empty if it records none."""
+    try:
+        return dict(json.loads((root / BENCH_FILE).read_text(encoding="utf-8")).get("chapters_s", {}))
+    except (OSError, ValueError, AttributeError):
+        return {}
+
+
 def recorded(root: Path) -> dict | None:
     """The figures ``bench.json`` records, or None before the first ``make bench``."""
     return load(root) if (root / BENCH_FILE).is_file() else None
@@ -269,12 +277,13 @@ def bench_book(source: Path) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         book = Path(tmp) / "book"
         shutil.copytree(source, book, ignore=IGNORED)
+        (book / BENCH_FILE).unlink(missing_ok=True)  # the figures about to be replaced (the appendix says none yet)
         clean = timed_build(book, env)
         cached = timed_build(book, env)
         per_chapter = chapter_times(book)
     print(f"clean build:          {clean:6.1f} s")
     print(f"no-change rebuild:    {cached:6.1f} s")
-    print("page execution (clean build, pages run side by side):")
+    print("page execution (clean build):")
     for name, seconds in per_chapter.items():
         print(f"  {name:32s} {seconds:6.1f} s")
     return {"clean_s": round(clean, 1), "cached_s": round(cached, 1),

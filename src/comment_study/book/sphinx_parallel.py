@@ -96,7 +96,7 @@ def _execute_in_parallel(app: Sphinx, env, docnames: list[str]) -> None:
     logger.info(f"[comment_study] executing {len(pending)} notebook pages, {jobs} at a time")
     start = time.perf_counter()
     # Longest first, as bench.json last timed them (else by size), so that no long page starts last.
-    timed = (bench.recorded(Path(app.srcdir)) or {}).get("chapters_s", {})
+    timed = bench.page_times(Path(app.srcdir))
     pending.sort(key=lambda item: (timed.get(item[0], 0.0), item[1].stat().st_size), reverse=True)
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         futures = [pool.submit(_execute, item, nb_config.execution_timeout, nb_config.execution_allow_errors)
