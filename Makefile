@@ -33,8 +33,8 @@ pdf: book  ## Print the whole book as one PDF (contents, page numbers, answer ke
 serve: book  ## Preview the built book on http://localhost:8000
 	$(BIN)/python -m http.server --directory _build/html --bind 127.0.0.1 8000
 
-bench: $(STAMP)  ## Time a clean build, a no-change rebuild and each chapter's execution; record them in bench.json
-	$(BIN)/python -m comment_study.book.bench --write bench.json
+bench: $(STAMP)  ## Time a clean build, a no-change rebuild, each page's execution and `code`; record them in bench.json
+	$(BIN)/python -m comment_study.book.bench --write bench.json $(if $(BASELINE),--baseline $(BASELINE))
 
 clean:  ## Remove the built book and its execution cache (keeps .venv)
 	rm -rf _build

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -62,16 +63,47 @@ def set_execution(book: Path, mode: str) -> None:
     config_path.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True))
 
 
+def partial_book(book: Path, chapters: list[str], landing: str) -> Path:
+    """Cut a copied book down to a plain landing page, ``chapters`` and the references.
+
+    The real landing page glues key findings from the whole study, so a small book gets a plain
+    one. Links from the kept pages to the pages left out have no target here; the full book's
+    strict build checks those links, so only missing-reference warnings are let through.
+    """
+    (book / "intro.md").write_text(landing)
+    pages = "".join(f"      - file: {page}\n" for page in [*chapters, "chapters/references"])
+    (book / "_toc.yml").write_text(
+        f"format: jb-book\nroot: intro\nparts:\n  - caption: The study\n    numbered: true\n    chapters:\n{pages}")
+    config = yaml.safe_load((book / "_config.yml").read_text())
+    config["sphinx"]["config"]["suppress_warnings"] = ["ref.term", "ref.doc", "ref.numref"]
+    (book / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True))
+    return book
+
+
 def build(book: Path) -> subprocess.CompletedProcess:
     """Build a book strictly (warnings are errors); fail the test with the log if it fails."""
+    return finish(start_build(book))
+
+
+def start_build(book: Path) -> subprocess.Popen:
+    """Start a strict build of ``book`` in the background, its output logged beside it (see :func:`finish`)."""
     env = {k: v for k, v in os.environ.items() if k != "COMMENT_STUDY_ROOT"}
-    result = subprocess.run(
-        [str(JUPYTER_BOOK), "build", str(book), "-W", "-n", "--keep-going"],
-        capture_output=True, text=True, env=env, cwd=book.parent,  # not the book: paths must not depend on it
-    )
-    if result.returncode != 0:
-        pytest.fail(f"book build failed in {book}:\n{result.stdout[-6000:]}\n{result.stderr[-6000:]}")
-    return result
+    with open(book.parent / "build.out", "w") as out, open(book.parent / "build.err", "w") as err:
+        return subprocess.Popen(
+            [str(JUPYTER_BOOK), "build", str(book), "-W", "-n", "--keep-going"],
+            stdout=out, stderr=err, text=True, env=env, start_new_session=True,
+            cwd=book.parent,  # not the book: paths must not depend on it
+        )
+
+
+def finish(process: subprocess.Popen) -> subprocess.CompletedProcess:
+    """Wait for a build; fail the test with the end of its log if it failed."""
+    process.wait()
+    book = Path(process.args[2])
+    stdout, stderr = ((book.parent / name).read_text() for name in ("build.out", "build.err"))
+    if process.returncode != 0:
+        pytest.fail(f"book build failed in {book}:\n{stdout[-6000:]}\n{stderr[-6000:]}")
+    return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
 
 
 def leaks(text: str) -> dict[str, int]:
@@ -103,13 +135,66 @@ def toc_pages(book: Path) -> list[str]:
     return pages
 
 
+# --- whole-book builds, shared and started early ----------------------------------------------
+#
+# A strict build of the whole book takes most of a minute. The tests that read one share one
+# build (``built_book``); the determinism test compares it with a second clean build
+# (``second_built_book``). Both are copied and started in the background as soon as the tests
+# are collected, and the tests that need them run last, so that the builds run while the unit
+# tests do.
+
+WHOLE_BOOKS = {"built_book": "book", "second_built_book": "again"}
+_started: dict[str, tuple[Path, subprocess.Popen]] = {}
+
+
+def _needs(item: pytest.Item, fixture: str) -> bool:
+    return fixture in getattr(item, "fixturenames", ())
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(session, config, items):
+    """Tests that read a whole built book run last (in their order), behind the unit tests."""
+    items.sort(key=lambda item: any(_needs(item, f) for f in WHOLE_BOOKS))
+
+
+def pytest_collection_finish(session):
+    """Copy and start the whole-book builds that the selected tests need."""
+    if session.config.option.collectonly:
+        return
+    for fixture, name in WHOLE_BOOKS.items():
+        if any(_needs(item, fixture) for item in session.items):
+            book = copy_book(session.config._tmp_path_factory.mktemp(name) / "book")
+            set_execution(book, "force")
+            _started[fixture] = (book, start_build(book))
+
+
+def pytest_sessionfinish(session):
+    for _, process in _started.values():  # a run stopped early leaves no build (or kernel) behind
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def _whole_book(fixture: str, tmp_path_factory) -> Path:
+    if fixture not in _started:  # not started at collection (a test asked for it some other way)
+        book = copy_book(tmp_path_factory.mktemp(WHOLE_BOOKS[fixture]) / "book")
+        set_execution(book, "force")
+        _started[fixture] = (book, start_build(book))
+    book, process = _started[fixture]
+    finish(process)
+    return book
+
+
 @pytest.fixture(scope="session")
 def built_book(tmp_path_factory) -> Path:
     """The whole book, copied and built from clean with execution forced."""
-    book = copy_book(tmp_path_factory.mktemp("book") / "book")
-    set_execution(book, "force")
-    build(book)
-    return book
+    return _whole_book("built_book", tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def second_built_book(tmp_path_factory) -> Path:
+    """Another copy of the whole book, built from clean on its own: for comparing two clean builds."""
+    return _whole_book("second_built_book", tmp_path_factory)
 
 
 @pytest.fixture(scope="session")

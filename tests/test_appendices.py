@@ -101,6 +101,19 @@ def test_committed_bench_json_has_every_figure_the_book_reads():
     assert figures["chapters_s"]
 
 
+def test_bench_json_times_every_page_of_the_toc_that_runs_code():
+    figures = bench.load(ROOT)
+    assert bench.untimed(ROOT, figures) == [], "run `make bench`: bench.json lacks these pages"
+    assert figures["machine"] and figures["code"]["n"] > 0
+
+
+def test_a_page_missing_from_bench_json_is_found():
+    figures = bench.load(ROOT)
+    page = next(p for p in toc_pages(ROOT) if p in figures["chapters_s"])
+    fewer = {**figures, "chapters_s": {k: v for k, v in figures["chapters_s"].items() if k != page}}
+    assert bench.untimed(ROOT, fewer) == [page]
+
+
 def test_bench_json_missing_a_figure_is_an_error_naming_the_file(tmp_path):
     (tmp_path / "bench.json").write_text(json.dumps({"clean_s": 1.0}))
     with pytest.raises(ValueError, match="bench.json.*cached_s"):

@@ -131,3 +131,21 @@ def test_code_help_says_the_codes_are_rough():
     result = run("code", "--help")
     assert result.returncode == 0 and "ROUGH" in result.stdout and "--dictionary" in result.stdout
     assert "never read" in " ".join(result.stdout.split())
+
+
+def test_code_gives_the_same_output_serial_and_parallel(tmp_path, capsys):
+    from comment_study import cli
+    from comment_study.book import bench
+
+    n = cli.CHUNK + 200  # two chunks, with reposts and empty comments
+    export = tmp_path / "large.txt"
+    export.write_text(bench.synthetic_export(n, seed=11), encoding="utf-8")
+    outputs = {}
+    for jobs in ("1", "2"):  # in this process: the same command, without starting Python twice
+        out = tmp_path / f"coded-{jobs}.csv"
+        assert cli.main(["code", str(export), "--out", str(out), "--jobs", jobs]) == 0
+        outputs[jobs] = (out.read_bytes(), capsys.readouterr().out.replace(str(out), "OUT"))
+    assert outputs["1"] == outputs["2"]
+    table = pd.read_csv(tmp_path / "coded-1.csv", keep_default_na=False)
+    assert table["comment_id"].tolist() == list(range(1, n + 1))
+    assert (table["duplicate_of"] != "").any() and table["is_empty"].any()

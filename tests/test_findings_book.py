@@ -8,7 +8,7 @@ import shutil
 import pandas as pd
 from bs4 import BeautifulSoup
 
-from conftest import build, set_execution
+from conftest import build, partial_book, set_execution
 from comment_study.study import quotes
 
 
@@ -26,6 +26,8 @@ def glued(book, page: str) -> dict:
 def test_changing_one_comments_code_moves_the_prevalence_figure_and_every_count(built_book, tmp_path):
     changed = tmp_path / "changed"
     shutil.copytree(built_book, changed, ignore=shutil.ignore_patterns("_build"))
+    # Only the two pages compared below are built again (the full build is the session's).
+    partial_book(changed, ["chapters/overview", "chapters/reactions"], "# The findings, changed\n\nOne code moved.\n")
     set_execution(changed, "force")
     sheet_path = changed / "data/coding/primary.csv"
     sheet = pd.read_csv(sheet_path, dtype=str, keep_default_na=False)

@@ -220,22 +220,21 @@ def study_dictionary(root: Path | None = None) -> Dictionary:
 def apply(dictionary: Dictionary, texts: pd.Series) -> pd.DataFrame:
     """Code each text: a 0/1 column per code, then ``<code>_match`` (the text that fired) and ``<code>_pattern``.
 
-    Vectorised per code: one compiled alternation of the code's patterns is run over the
-    whole Series with pandas' string methods, never a Python loop over comments.
+    One compiled alternation per code (:attr:`Rule.regex`) is searched in each text; the named
+    group that matched names the pattern, since patterns have no groups of their own. A
+    code's exclusions are blanked out first, only in the texts where one occurs.
     """
-    prepared = texts.fillna("").astype(str).str.translate(STRAIGHTEN).str.lower()
+    prepared = [str(text).translate(STRAIGHTEN).lower() for text in texts.fillna("")]
     codes, matches, patterns = {}, {}, {}
     for rule in dictionary.rules:
-        masked = prepared.str.replace(rule.exclude_regex, " ", regex=True) if rule.exclude_regex else prepared
-        found = masked.str.extract(rule.regex).to_numpy(dtype=object)
-        present = pd.notna(found)
-        hit = present.any(axis=1)
-        first = present.argmax(axis=1)  # the one named group that matched, where any did
-        codes[rule.code] = hit.astype(int)
-        matches[f"{rule.code}_match"] = np.where(hit, found[np.arange(len(found)), first], "")
-        patterns[f"{rule.code}_pattern"] = np.where(hit, np.asarray(rule.patterns, dtype=object)[first], "")
-    return pd.concat([pd.DataFrame(codes, index=texts.index), pd.DataFrame(matches, index=texts.index),
-                      pd.DataFrame(patterns, index=texts.index)], axis=1)
+        search, exclude = rule.regex.search, rule.exclude_regex
+        found = [search(exclude.sub(" ", text) if exclude is not None and exclude.search(text) else text)
+                 for text in prepared]
+        codes[rule.code] = np.fromiter((m is not None for m in found), dtype=int, count=len(found))
+        matches[f"{rule.code}_match"] = [m.group(m.lastgroup) if m else "" for m in found]
+        patterns[f"{rule.code}_pattern"] = [rule.patterns[int(m.lastgroup[1:])] if m else "" for m in found]
+    return pd.concat([pd.DataFrame(codes, index=texts.index), pd.DataFrame(matches, index=texts.index, dtype=None if len(texts) else object),
+                      pd.DataFrame(patterns, index=texts.index, dtype=None if len(texts) else object)], axis=1)
 
 
 def explain(coded: pd.DataFrame, ids: Sequence[str]) -> pd.Series:

@@ -1,12 +1,15 @@
 """``make bench``: how long the book takes to build, and how fast ``code`` runs on a large thread.
 
 Builds a temporary copy of the book twice (clean, then with nothing changed) and reports
-each chapter's execution time as myst-nb recorded it. Then writes a synthetic export of
+each page's execution time as myst-nb recorded it. Then writes a synthetic export of
 100,000 comments (:func:`synthetic_export`: recombined template sentences, no real comment
-or name) and times the dictionary step and the whole ``code`` command on it, with and
-without sentiment. A benchmark, not a test: it prints, and with ``--write bench.json`` it
-also records the build figures in that file, which is committed and read by the book's
-"Reproducing this book" appendix (so no build time is typed into prose).
+or name) and times its steps and the whole ``code`` command on it, with and without
+sentiment, with the peak memory of the command. A benchmark, not a test: it prints, and with
+``--write bench.json`` it also records the figures, with the date, the machine and its load,
+in that file, which is committed and read by the book's "Reproducing this book" appendix (so
+no build time is typed into prose). ``--baseline DIR`` first measures another checkout of the
+book (an earlier commit, say) the same way, in the same run, so that a change is measured
+before and after under the same conditions.
 """
 
 from __future__ import annotations
@@ -73,16 +76,34 @@ IGNORED = shutil.ignore_patterns(".venv", "_build", "downloads", ".git", ".pytes
 BENCH_FILE = "bench.json"
 
 
-def timed_build(book: Path) -> float:
+def timed_build(book: Path, env: dict[str, str] | None = None) -> float:
     """Seconds for one strict build of ``book``; raises if the build fails."""
     jupyter_book = Path(sys.executable).with_name("jupyter-book")
     start = time.perf_counter()
     result = subprocess.run([str(jupyter_book), "build", str(book), "-W", "-n", "--keep-going"],
-                            capture_output=True, text=True, cwd=book)
+                            capture_output=True, text=True, cwd=book, env=env)
     elapsed = time.perf_counter() - start
     if result.returncode != 0:
         raise RuntimeError(f"build failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
     return elapsed
+
+
+def machine() -> str:
+    """The processor, its number of cores and the system, as a reader would name the machine."""
+    model = platform.processor() or platform.machine()
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.is_file():
+        names = [line.split(":", 1)[1].strip() for line in cpuinfo.read_text().splitlines() if line.startswith("model name")]
+        model = names[0] if names else model
+    return f"{os.cpu_count()} cores, {model}, {platform.system()} {platform.machine()}"
+
+
+def untimed(root: Path, figures: dict) -> list[str]:
+    """The pages of the table of contents that execute code but have no time in ``figures``."""
+    from comment_study.book import toc
+
+    executed = [p.file for p in toc.pages(root) if "{code-cell}" in toc.source(root, p.file).read_text(encoding="utf-8")]
+    return [page for page in executed if page not in figures.get("chapters_s", {})]
 
 
 def chapter_times(book: Path) -> dict[str, float]:
@@ -135,33 +156,57 @@ def synthetic_export(n: int = BENCH_COMMENTS, seed: int = BENCH_SEED) -> str:
     return "\n".join(lines) + "\n"
 
 
-def time_code(n: int = BENCH_COMMENTS, seed: int = BENCH_SEED) -> dict[str, float]:
-    """Seconds for the dictionary step and for the whole ``code`` command, with and without sentiment."""
-    from comment_study.corpus import export as corpus, threads
-    from comment_study.analysis import dictionary
+def _run_measured(command: list[str], env: dict[str, str]) -> tuple[float, float, str]:
+    """Wall seconds and peak resident memory (MB, of the largest process) of one command; its stderr."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
+    stderr = process.stderr.read()
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError(f"code failed:\n{stderr[-3000:]}")
+    return elapsed, usage.ru_maxrss / 1024, stderr
 
+
+def time_code(n: int = BENCH_COMMENTS, seed: int = BENCH_SEED, src: Path | None = None) -> dict[str, float]:
+    """Seconds for the steps of ``code`` and for the whole command (with and without sentiment), and its peak memory.
+
+    ``src`` runs another checkout's package (its ``src`` folder) instead of this one.
+    """
+    env = {**os.environ, "COMMENT_STUDY_ROOT": str(project_root() if src is None else src.parent)}
+    if src is not None:
+        env["PYTHONPATH"] = str(src)
+    steps = [sys.executable, "-c", _STEPS, str(n), str(seed)]
     with tempfile.TemporaryDirectory() as tmp:
         export = Path(tmp) / "synthetic.txt"
         export.write_text(synthetic_export(n, seed), encoding="utf-8")
-        start = time.perf_counter()
-        table = corpus.parse_export(export)
-        parse_s = time.perf_counter() - start
-        start = time.perf_counter()
-        threads.find_reposts(table)
-        reposts_s = time.perf_counter() - start
-        rules = dictionary.study_dictionary()
-        start = time.perf_counter()
-        dictionary.apply(rules, table["text"])
-        dictionary_s = time.perf_counter() - start
-        whole = {}
-        for label, extra in (("whole_no_sentiment_s", ["--no-sentiment"]), ("whole_s", [])):
+        figures = json.loads(subprocess.run([*steps, str(export)], capture_output=True, text=True, env=env,
+                                            check=True).stdout)
+        for label, extra in (("whole_no_sentiment", ["--no-sentiment"]), ("whole", [])):
             command = [sys.executable, "-m", "comment_study", "code", str(export), "--out", str(Path(tmp) / "coded.csv"), *extra]
-            start = time.perf_counter()
-            result = subprocess.run(command, capture_output=True, text=True, env={**os.environ, "COMMENT_STUDY_ROOT": str(project_root())})
-            whole[label] = time.perf_counter() - start
-            if result.returncode != 0:
-                raise RuntimeError(f"code failed:\n{result.stderr[-3000:]}")
-    return {"n": n, "parse_s": parse_s, "reposts_s": reposts_s, "dictionary_s": dictionary_s, **whole}
+            figures[f"{label}_s"], figures[f"{label}_peak_mb"], _ = _run_measured(command, env)
+    return {"n": n, **figures}
+
+
+_STEPS = """
+import json, sys, time
+from comment_study.corpus import export as corpus, threads
+from comment_study.analysis import dictionary
+start = time.perf_counter(); table = corpus.parse_export(sys.argv[3]); parse_s = time.perf_counter() - start
+start = time.perf_counter(); threads.find_reposts(table); reposts_s = time.perf_counter() - start
+rules = dictionary.study_dictionary()
+start = time.perf_counter(); dictionary.apply(rules, table["text"]); dictionary_s = time.perf_counter() - start
+print(json.dumps({"parse_s": parse_s, "reposts_s": reposts_s, "dictionary_s": dictionary_s}))
+"""
+"""The steps of ``code`` timed one by one, in one process, in the package on the path."""
+
+
+def page_times(root: Path) -> dict[str, float]:
+    """Each page's execution seconds as ``bench.json`` last recorded them; empty if it records none."""
+    try:
+        return dict(json.loads((root / BENCH_FILE).read_text(encoding="utf-8")).get("chapters_s", {}))
+    except (OSError, ValueError, AttributeError):
+        return {}
 
 
 def recorded(root: Path) -> dict | None:
@@ -175,7 +220,7 @@ def load(root: Path) -> dict:
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no build times recorded; run `make bench`")
     figures = json.loads(path.read_text(encoding="utf-8"))
-    missing = {"clean_s", "cached_s", "chapters_s", "measured_on", "cpus"} - set(figures)
+    missing = {"clean_s", "cached_s", "chapters_s", "measured_on", "cpus", "machine", "load_average", "code"} - set(figures)
     if missing:
         raise ValueError(f"{path}: missing {sorted(missing)}; run `make bench` again")
     return figures
@@ -185,45 +230,66 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m comment_study.book.bench", description=__doc__)
     parser.add_argument("--skip-book", action="store_true", help="time only the code command")
     parser.add_argument("--comments", type=int, default=BENCH_COMMENTS, help="size of the synthetic export")
-    parser.add_argument("--write", metavar="FILE", help="also record the build figures in FILE (bench.json)")
+    parser.add_argument("--write", metavar="FILE", help="also record the figures in FILE (bench.json)")
+    parser.add_argument("--baseline", metavar="DIR", help="first measure the book at DIR (another checkout) the same way")
     args = parser.parse_args(argv)
-    if not args.skip_book:
-        figures = bench_book()
-        if args.write:
-            root = project_root()
-            out = Path(args.write) if Path(args.write).is_absolute() else root / args.write
-            out.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
-            print(f"wrote {out}")
-    code = time_code(args.comments)
-    n = code["n"]
-    sentiment_s = code["whole_s"] - code["whole_no_sentiment_s"]
-    print(f"code on {n:,} synthetic comments (one process; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores):")
-    print(f"  parse:                      {code['parse_s']:7.1f} s  ({n / code['parse_s']:9,.0f} comments/s)")
-    print(f"  repost check:               {code['reposts_s']:7.1f} s  ({n / code['reposts_s']:9,.0f} comments/s)")
-    print(f"  dictionary step:            {code['dictionary_s']:7.1f} s  ({n / code['dictionary_s']:9,.0f} comments/s)")
-    print(f"  sentiment (difference):     {sentiment_s:7.1f} s  ({1000 * sentiment_s / n:9.2f} ms/comment)")
-    print(f"  whole command, no sentiment:{code['whole_no_sentiment_s']:7.1f} s  ({n / code['whole_no_sentiment_s']:9,.0f} comments/s)")
-    print(f"  whole command:              {code['whole_s']:7.1f} s  ({n / code['whole_s']:9,.0f} comments/s)")
-    print(json.dumps({k: round(v, 2) for k, v in code.items()}))
+    root = project_root()
+    runs = ([("baseline", Path(args.baseline).resolve())] if args.baseline else []) + [("this book", root)]
+    results = {}
+    for label, book in runs:
+        print(f"== {label}: {book}")
+        figures = {} if args.skip_book else bench_book(book)
+        figures["code"] = time_code(args.comments, src=None if book == root else book / "src")
+        report_code(figures["code"])
+        results[label] = figures
+    figures = results["this book"]
+    if args.baseline:
+        figures["baseline"] = {"source": str(Path(args.baseline).resolve()), **results["baseline"]}
+    if args.write and not args.skip_book:
+        out = Path(args.write) if Path(args.write).is_absolute() else root / args.write
+        out.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+        print(f"wrote {out}")
     return 0
 
 
-def bench_book() -> None:
-    """Time a clean build and a no-change rebuild of a copy of the book, and each chapter's execution."""
-    root = project_root()
+def report_code(code: dict) -> None:
+    """Print the ``code`` figures, with comments per second."""
+    n = code["n"]
+    sentiment_s = code["whole_s"] - code["whole_no_sentiment_s"]
+    print(f"code on {n:,} synthetic comments ({os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}):")
+    print(f"  parse:                      {code['parse_s']:7.1f} s  ({n / code['parse_s']:9,.0f} comments/s)")
+    print(f"  repost check:               {code['reposts_s']:7.1f} s  ({n / code['reposts_s']:9,.0f} comments/s)")
+    print(f"  dictionary step (1 core):   {code['dictionary_s']:7.1f} s  ({n / code['dictionary_s']:9,.0f} comments/s)")
+    print(f"  sentiment (difference):     {sentiment_s:7.1f} s")
+    print(f"  whole command, no sentiment:{code['whole_no_sentiment_s']:7.1f} s  ({n / code['whole_no_sentiment_s']:9,.0f} comments/s)"
+          f"  peak {code['whole_no_sentiment_peak_mb']:,.0f} MB")
+    print(f"  whole command:              {code['whole_s']:7.1f} s  ({n / code['whole_s']:9,.0f} comments/s)"
+          f"  peak {code['whole_peak_mb']:,.0f} MB")
+    code["comments_per_s"] = round(n / code["whole_s"])
+    for key, value in code.items():
+        code[key] = round(value, 2) if isinstance(value, float) else value
+
+
+def bench_book(source: Path) -> dict:
+    """Time a clean build and a no-change rebuild of a copy of the book at ``source``, and each page's execution."""
+    env = {**os.environ, "PYTHONPATH": str(source / "src")} if source != project_root() else None
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
         book = Path(tmp) / "book"
-        shutil.copytree(root, book, ignore=IGNORED)
-        clean = timed_build(book)
-        cached = timed_build(book)
+        shutil.copytree(source, book, ignore=IGNORED)
+        (book / BENCH_FILE).unlink(missing_ok=True)  # the figures about to be replaced (the appendix says none yet)
+        clean = timed_build(book, env)
+        cached = timed_build(book, env)
         per_chapter = chapter_times(book)
     print(f"clean build:          {clean:6.1f} s")
     print(f"no-change rebuild:    {cached:6.1f} s")
-    print("chapter execution (clean build):")
+    print("page execution (clean build):")
     for name, seconds in per_chapter.items():
         print(f"  {name:32s} {seconds:6.1f} s")
-    print(json.dumps({"clean_s": round(clean, 1), "cached_s": round(cached, 1),
-                      "chapters_s": {k: round(v, 1) for k, v in per_chapter.items()}}))
+    return {"clean_s": round(clean, 1), "cached_s": round(cached, 1),
+            "chapters_s": {k: round(v, 1) for k, v in per_chapter.items()},
+            "measured_on": datetime.date.today().isoformat(), "cpus": os.cpu_count(), "machine": machine(),
+            "load_average": round((load_before + os.getloadavg()[0]) / 2, 1), "python": platform.python_version()}
 
 
 if __name__ == "__main__":

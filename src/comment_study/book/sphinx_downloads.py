@@ -6,7 +6,9 @@ with the ``{download}`` role. Sphinx checks such files while it reads the page (
 one is a warning, so an error under ``-W``), so they are written at ``env-before-read-docs``,
 from the same data and code as the pages, into the gitignored ``downloads/`` folder of the
 source tree. A file is rewritten only when its bytes change, so an unchanged rebuild reads
-no page again. The freshness extension (:mod:`comment_study.book.sphinx_fresh`) already re-reads
+no page again; and when the freshness extension finds data and code as they were at the last
+successful build and both files are there, they are not computed again at all (a no-change
+rebuild then takes seconds). The freshness extension (:mod:`comment_study.book.sphinx_fresh`) already re-reads
 every page when ``data/`` or the package changes, which is exactly when the files change.
 
 The files are written only when the page that links them is part of the book: a book built
@@ -59,6 +61,10 @@ def write_downloads(root: Path) -> dict[str, bool]:
 def _before_read(app: Sphinx, env, docnames: list[str]) -> None:
     if app.config.comment_study_downloads_page not in env.found_docs:
         return
+    folder = Path(app.srcdir) / FOLDER
+    fresh = not getattr(app, "comment_study_stale", True)  # set by sphinx_fresh: data and code as last built
+    if fresh and all((folder / name).is_file() for name in (CODEBOOK_FILE, PROJECT_FILE)):
+        return  # the files were written from these very inputs: no need to load the study again
     changed = write_downloads(Path(app.srcdir))
     for name, wrote in changed.items():
         if wrote:

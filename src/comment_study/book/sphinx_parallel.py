@@ -1,0 +1,121 @@
+"""A Sphinx extension that executes the book's notebook pages in parallel, before Sphinx reads them.
+
+Jupyter Book 1.x reads pages one after another, and myst-nb executes each notebook page when
+it reads it: with two cores, one waits while the other starts a kernel, imports the study and
+runs a page. This extension runs first. When Sphinx has decided which pages to read
+(``env-before-read-docs``), it reads each notebook page exactly as myst-nb will (myst-nb's own
+reader), skips those whose outputs the execution cache already holds, and executes the rest
+``comment_study_execution_jobs`` at a time (default: one per core), each in its own kernel,
+with jupyter-cache's own executor function and the book's timeout and ``allow_errors``. Each
+executed notebook is stored in the cache as myst-nb stores it; myst-nb then reads every page
+from the cache. A page that fails is not stored: myst-nb executes it once more as it reads it
+and reports the error with its traceback, so a failing cell still fails the strict build with
+the usual message.
+
+``execute_notebooks: force`` means "execute every page again"; the extension gives it that
+meaning in parallel too: it empties the execution cache and lets the cache mode execute every
+page (the cache was empty, so none is reused).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path, PurePosixPath
+
+from sphinx.application import Sphinx
+from sphinx.util import logging
+
+from comment_study.book import bench
+
+logger = logging.getLogger(__name__)
+
+
+def _force_as_fresh_cache(app: Sphinx, config) -> None:
+    """``force``: empty the execution cache and execute through it, so every page runs, in parallel."""
+    if config.nb_execution_mode != "force":
+        return
+    cache = Path(app.outdir).parent / ".jupyter_cache"
+    if config.nb_execution_cache_path:
+        cache = Path(app.srcdir, config.nb_execution_cache_path)
+    if cache.exists():
+        shutil.rmtree(cache)
+    config.nb_execution_mode = "cache"
+
+
+def _pending(app: Sphinx, env, docnames: list[str]) -> list[tuple[str, Path, object, object]]:
+    """The notebook pages among ``docnames`` that the cache cannot serve: (docname, path, notebook, reader)."""
+    from jupyter_cache import get_cache
+    from myst_nb.core.read import create_nb_reader
+
+    nb_config = env.mystnb_config
+    if nb_config.execution_mode != "cache" or nb_config.kernel_rgx_aliases:
+        return []
+    cache = get_cache(nb_config.execution_cache_path)
+    pending = []
+    for docname in docnames:
+        path = Path(env.doc2path(docname))
+        content = path.read_text(encoding="utf-8")
+        reader = create_nb_reader(str(path), env.myst_config, nb_config, content)
+        if reader is None:
+            continue
+        notebook = reader.read(content)
+        if nb_config.metadata_key in notebook.metadata:
+            continue  # page-level execution settings: leave the page to myst-nb
+        if any(PurePosixPath(path.as_posix()).match(p) for p in nb_config.execution_excludepatterns):
+            continue
+        try:
+            cache.match_cache_notebook(notebook)
+            continue  # already cached
+        except KeyError:
+            pending.append((docname, path, notebook, reader))
+    return pending
+
+
+def _execute(item, timeout, allow_errors):
+    from jupyter_cache.executors.utils import single_nb_execution
+
+    docname, path, notebook, reader = item
+    result = single_nb_execution(notebook, cwd=str(path.parent), timeout=timeout,
+                                 allow_errors=allow_errors, meta_override=True)
+    return item, result
+
+
+def _execute_in_parallel(app: Sphinx, env, docnames: list[str]) -> None:
+    pending = _pending(app, env, docnames)
+    jobs = app.config.comment_study_execution_jobs or os.cpu_count() or 1
+    if len(pending) < 2 or jobs < 2:
+        return
+    from jupyter_cache import get_cache
+    from jupyter_cache.base import CacheBundleIn
+
+    nb_config = env.mystnb_config
+    cache = get_cache(nb_config.execution_cache_path)
+    logger.info(f"[comment_study] executing {len(pending)} notebook pages, {jobs} at a time")
+    start = time.perf_counter()
+    # Longest first, as bench.json last timed them (else by size), so that no long page starts last.
+    timed = bench.page_times(Path(app.srcdir))
+    pending.sort(key=lambda item: (timed.get(item[0], 0.0), item[1].stat().st_size), reverse=True)
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        futures = [pool.submit(_execute, item, nb_config.execution_timeout, nb_config.execution_allow_errors)
+                   for item in pending]
+        for future in futures:
+            (docname, path, notebook, reader), result = future.result()
+            if result.err is not None:
+                logger.info(f"[comment_study] {docname} failed ({type(result.err).__name__}); it runs again as it is read, "
+                            "to report the error")
+                continue
+            record = cache.add_nb_to_project(str(path), read_data=reader.read_fmt)
+            cache.cache_notebook_bundle(CacheBundleIn(result.nb, record.uri, data={"execution_seconds": result.time}),
+                                        check_validity=False, overwrite=True)
+    logger.info(f"[comment_study] executed {len(pending)} pages in {time.perf_counter() - start:.1f} s")
+
+
+def setup(app: Sphinx) -> dict:
+    app.add_config_value("comment_study_execution_jobs", 0, "env", [int])
+    app.connect("config-inited", _force_as_fresh_cache, priority=400)
+    # After the other env-before-read-docs handlers (the downloads a page reads are written there).
+    app.connect("env-before-read-docs", _execute_in_parallel, priority=900)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
