@@ -17,7 +17,6 @@ from bs4 import BeautifulSoup
 from comment_study.study import load_study
 from comment_study.corpus import files as data
 
-from comment_study.study import quotes
 from conftest import FIXTURES, ROOT, build, copy_book, partial_book, set_execution, toc_pages
 
 pytestmark = pytest.mark.build
