@@ -264,7 +264,7 @@ def _words(row: dict) -> str:
         return f"no detectable difference ({author_text}; {fisher_text})"
     fisher_alone = f"Fisher’s exact test, which treats comments as independent (adjusted {findings.p_text(fisher)})"
     if author >= SIGNIFICANCE:
-        return (f"no detectable difference once each commenter's comments are kept together ({author_text}), "
+        return (f"no detectable difference once each commenter’s comments are kept together ({author_text}), "
                 f"although {fisher_alone}, would call it one")
     return (f"a difference unlikely to be chance by the author-level test ({author_text}), "
             f"although by {fisher_alone} it does not reach the threshold")
