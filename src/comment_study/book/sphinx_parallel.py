@@ -78,9 +78,12 @@ def _execute(item, timeout, allow_errors):
     from jupyter_cache.executors.utils import single_nb_execution
 
     docname, path, notebook, reader = item
-    result = single_nb_execution(notebook, cwd=str(path.parent), timeout=timeout,
-                                 allow_errors=allow_errors, meta_override=True)
-    return item, result
+    try:
+        result = single_nb_execution(notebook, cwd=str(path.parent), timeout=timeout,
+                                     allow_errors=allow_errors, meta_override=True)
+    except Exception as err:  # a kernel that died, say: myst-nb runs the page again and reports it
+        return item, err
+    return item, (result.err or result)
 
 
 def _execute_in_parallel(app: Sphinx, env, docnames: list[str]) -> None:
@@ -103,8 +106,8 @@ def _execute_in_parallel(app: Sphinx, env, docnames: list[str]) -> None:
                    for item in pending]
         for future in futures:
             (docname, path, notebook, reader), result = future.result()
-            if result.err is not None:
-                logger.info(f"[comment_study] {docname} failed ({type(result.err).__name__}); it runs again as it is read, "
+            if isinstance(result, BaseException):
+                logger.info(f"[comment_study] {docname} failed ({type(result).__name__}); it runs again as it is read, "
                             "to report the error")
                 continue
             record = cache.add_nb_to_project(str(path), read_data=reader.read_fmt)
