@@ -95,13 +95,22 @@ def test_the_package_finds_its_own_data_outside_any_book(tmp_path):
     elsewhere.mkdir()
     result = subprocess.run(
         [sys.executable, "-c", "import comment_study; from comment_study.corpus import files; "
-                               "print(comment_study.__file__); print(files.project_root()); print(len(files.comments()))"],
+                               "print(comment_study.__file__); print(files.project_root()); "
+                               "print(files.comments()['region'].str.replace(' ', '_').str.cat(sep=','))"],
         capture_output=True, text=True, cwd=elsewhere, env=bare_environment(site),
     )
     assert result.returncode == 0, result.stderr
-    package, root, count = result.stdout.split()
+    package, root, packaged_regions = result.stdout.split()
     assert Path(package).is_relative_to(site) and Path(root) == site / "comment_study" / "_data"
-    assert int(count) == len(data.comments(ROOT))
+    assert packaged_regions == data.comments(ROOT)["region"].str.replace(" ", "_").str.cat(sep=",")
+
+
+def test_the_wheel_carries_no_town_from_the_location_table():
+    archive = zipfile.ZipFile(io.BytesIO(kit.wheel(ROOT)[1]))
+    packaged = archive.read(f"comment_study/_data/{data.LOCATIONS.as_posix()}").decode().splitlines()
+    assert packaged[0] == (ROOT / data.LOCATIONS).read_text(encoding="utf-8").splitlines()[0]
+    in_export = set(data.comments(ROOT)["location"])
+    assert all(line.split(",")[0] in in_export for line in packaged[1:])
 
 
 def test_the_student_edition_pastes_values_numbers_exercises_and_moves_solutions_out():

@@ -18,7 +18,8 @@ landing page and the instructor guide; ``make kit`` writes it too):
 - ``requirements.txt`` (the book's pins, without the editable install) and a README with
   the two commands that set up a virtual environment and open JupyterLab.
 
-The wheel carries the de-identified export and nothing else from ``data/raw/``:
+The wheel carries the de-identified export and nothing else from ``data/raw/``, and of
+``data/locations.csv`` only the rows that export needs (:func:`locations_needed`):
 :func:`data_files` refuses any other raw file (such as the original export, with display
 names), and :func:`check_deidentified` refuses an export whose commenters are not pseudonyms.
 """
@@ -87,6 +88,22 @@ def data_files(root: Path) -> list[Path]:
     return out
 
 
+def locations_needed(root: Path) -> bytes:
+    """``data/locations.csv`` with only the rows that the de-identified export needs to be read.
+
+    The table lists the places commenters typed, so that ``deidentify`` can be rerun on the
+    original; the de-identified export already gives regions, so the kit carries the header and
+    the rows of locations that occur in it (none, as long as every region is named as the
+    generic rules know it), not the towns.
+    """
+    import csv
+
+    used = set(export.parse_export(root / files.RAW_COMMENTS)["location"])
+    lines = (root / files.LOCATIONS).read_text(encoding="utf-8").splitlines(keepends=True)
+    kept = [line for line in lines[1:] if next(csv.reader([line]))[0] in used]
+    return "".join(lines[:1] + kept).encode()
+
+
 def built_downloads(root: Path) -> list[Path]:
     """The REFI-QDA files the build wrote into ``downloads/`` (the codebook chapter reads the project back).
 
@@ -119,7 +136,8 @@ def wheel(root: Path) -> tuple[str, bytes]:
         if path.is_file() and "__pycache__" not in relative.parts and relative.parts[0] != files.PACKAGED_DATA:
             members[f"comment_study/{relative.as_posix()}"] = path.read_bytes()
     for relative in data_files(root) + built_downloads(root):
-        members[f"comment_study/{files.PACKAGED_DATA}/{relative.as_posix()}"] = (root / relative).read_bytes()
+        content = locations_needed(root) if relative == files.LOCATIONS else (root / relative).read_bytes()
+        members[f"comment_study/{files.PACKAGED_DATA}/{relative.as_posix()}"] = content
     info = f"{name}-{version}.dist-info"
     members[f"{info}/METADATA"] = (
         f"Metadata-Version: 2.1\nName: {project['name']}\nVersion: {version}\n"
