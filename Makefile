@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 JB := $(BIN)/jupyter-book
 BUILD_FLAGS := -W -n --keep-going
 
-.PHONY: book test serve clean bench lock venv whatif pdf
+.PHONY: book test serve clean bench lock venv whatif pdf kit lab
 
 $(STAMP): requirements.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,13 @@ test: $(STAMP)  ## Run every test, including strict builds of the book in tempor
 
 pdf: book  ## Print the whole book as one PDF (contents, page numbers, answer key) into _build/pdf and the HTML book
 	$(BIN)/python -m comment_study.book.pdf --root .
+
+kit: book  ## Write the study kit (student notebooks, answers, the package with its data) into _build/html/downloads
+	$(BIN)/python -m comment_study.book.study_kit --root .
+
+lab: kit  ## Open the chapters' student notebooks (from the study kit, unpacked into _build/study-kit) in JupyterLab
+	$(BIN)/python -m zipfile -e _build/html/downloads/study-kit.zip _build
+	$(BIN)/jupyter lab _build/study-kit/notebooks
 
 serve: book  ## Preview the built book on http://localhost:8000
 	$(BIN)/python -m http.server --directory _build/html --bind 127.0.0.1 8000

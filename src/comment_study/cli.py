@@ -257,7 +257,7 @@ def deidentify_command(args: argparse.Namespace) -> int:
 
 def coding_kit_command(args: argparse.Namespace) -> int:
     """Write the coding kit (instructions, codebook, sample comments, blank sheet) into a folder; print what it holds."""
-    from comment_study.exchange import kit
+    from comment_study.exchange import coding_kit as kit
 
     root = _study_root(args)
     comments = data.comments(root)

@@ -8,6 +8,12 @@ notebook, fills in the cached outputs when the cache holds them, writes it besid
 source in the HTML output (``_sources/<page>.ipynb``) and tells the theme, whose download menu
 then lists ``.ipynb`` next to ``.md`` and ``.pdf``. A reader gets the notebook with the outputs
 the page shows, and can re-run it from the book's folder.
+
+When the build has finished, it gathers those notebooks into the study kit
+(:mod:`comment_study.book.study_kit`: student notebooks that run outside the book, their answers,
+and the package with its data) at ``downloads/study-kit.zip``, which the landing page and the
+instructor guide link. It does so only when the instructor guide is part of the book: a book
+built over another corpus (the tests' fixture book) has no kit to offer.
 """
 
 from __future__ import annotations
@@ -52,7 +58,19 @@ def _offer(app: Sphinx, pagename: str, templatename: str, context: dict, doctree
     context["ipynb_source"] = f"{pagename}.ipynb"  # read by the theme's download menu
 
 
+def _write_kit(app: Sphinx, exception: Exception | None) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    if app.config.comment_study_kit_page not in app.env.found_docs:
+        return
+    from comment_study.book import study_kit as kit
+
+    kit.build(Path(app.srcdir), Path(app.outdir), Path(getattr(app.env, "mystnb_config").output_folder))
+
+
 def setup(app: Sphinx) -> dict:
+    app.add_config_value("comment_study_kit_page", "chapters/instructors", "env")
+    app.connect("build-finished", _write_kit)
     # before sphinx-book-theme builds its header buttons (priority 501)
     app.connect("html-page-context", _offer, priority=400)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

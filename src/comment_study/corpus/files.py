@@ -32,18 +32,39 @@ DISCLOSURES = Path("data/disclosures.csv")
 
 ROOT_VARIABLE = "COMMENT_STUDY_ROOT"
 
+PACKAGED_DATA = "_data"
+"""The folder inside the installed package that holds a copy of ``data/`` (``_data/data/...``).
+
+Only the study kit's wheel has it (:mod:`comment_study.book.study_kit` writes it, with the
+de-identified export only); a package installed from the repository reads the book's folder.
+"""
+
+
+def packaged_root() -> Path | None:
+    """The installed package's copy of the study's data, as a book root, or None when it carries none."""
+    from importlib.resources import files as package_files
+
+    folder = package_files("comment_study") / PACKAGED_DATA
+    if (folder / "data").is_dir():
+        return Path(str(folder)).resolve()
+    return None
+
 
 def project_root(start: Path | None = None) -> Path:
-    """The book's root: ``$COMMENT_STUDY_ROOT``, or the nearest folder up with ``_config.yml`` and ``data/``."""
+    """The book's root: ``$COMMENT_STUDY_ROOT``, the nearest folder up with ``_config.yml`` and ``data/``,
+    or else the data the installed package carries (the study kit's student notebooks run so)."""
     if os.environ.get(ROOT_VARIABLE):
         return Path(os.environ[ROOT_VARIABLE]).resolve()
     here = (start or Path.cwd()).resolve()
     for folder in (here, *here.parents):
         if (folder / "_config.yml").is_file() and (folder / "data").is_dir():
             return folder
+    packaged = packaged_root()
+    if packaged is not None:
+        return packaged
     raise FileNotFoundError(
         f"no book root (a folder with _config.yml and data/) at or above {here}; "
-        f"run from inside the book or set {ROOT_VARIABLE}"
+        f"run from inside the book or set {ROOT_VARIABLE}, or install the study kit's package, which carries the data"
     )
 
 

@@ -13,7 +13,7 @@ import pytest
 from comment_study import cli
 from comment_study.coding import codebook, human, sheets as coding
 from comment_study.corpus import files as data
-from comment_study.exchange import kit
+from comment_study.exchange import coding_kit as kit
 from comment_study.study import quotes
 from conftest import ROOT
 
