@@ -124,7 +124,7 @@ class QuoteList:
 
 @dataclass(frozen=True)
 class Paraphrase:
-    """A comment that may not be quoted, shown as the researcher's paraphrase instead."""
+    """A comment that may not be quoted, shown as the primary coder's paraphrase instead."""
 
     comment_id: int
     author_id: str
@@ -214,7 +214,7 @@ def near_disclosures(table: pd.DataFrame, answers: pd.Series, protected: set[int
     An answer can reveal what a disclosure says; a quote from another comment by the same
     commenter can be searched for and leads to the commenter, and so to the disclosure.
     ``answers`` maps a comment id to the id of the comment it answers (for instance
-    :func:`comment_study.analysis.findings.answered_in_memo`). The disclosures themselves are not listed:
+    :func:`comment_study.study.definitions.answers`). The disclosures themselves are not listed:
     :func:`quote` refuses them anyway.
     """
     if protected is None:
