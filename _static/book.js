@@ -92,3 +92,27 @@ function fitFigures() {
 }
 document.addEventListener("DOMContentLoaded", fitFigures);
 window.addEventListener("resize", fitFigures);
+
+// Search result snippets. Sphinx cuts each result's snippet from the text of the page's
+// [role="main"], which in this theme begins with the header's download buttons (".ipynb",
+// ".pdf") and the theme's indentation: a snippet could read "....ipynb" and nothing else. The
+// snippet is read from the article alone, hidden code removed and white space folded.
+(function snippetsFromTheArticle() {
+  const install = () => {
+    if (typeof Search === "undefined" || !Search.htmlToText || Search.htmlToText.fromArticle) return;
+    const original = Search.htmlToText;
+    const fromArticle = (htmlString, anchor) => {
+      const page = new DOMParser().parseFromString(htmlString, "text/html");
+      page.querySelectorAll(".headerlink, script, style, .cell_input, .tag_remove-input, .tag_remove-cell")
+        .forEach((element) => element.remove());
+      const article = page.querySelector("article.bd-article");
+      if (!article) return original(htmlString, anchor);
+      const scope = (anchor && article.querySelector(anchor)) || article;
+      return scope.textContent.replace(/\s+/g, " ").trim();
+    };
+    fromArticle.fromArticle = true;
+    Search.htmlToText = fromArticle;
+  };
+  install();
+  document.addEventListener("DOMContentLoaded", install);
+})();

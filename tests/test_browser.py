@@ -10,6 +10,8 @@ them; under CI (``CI`` set) they fail instead, so a missing browser never passes
 
 from __future__ import annotations
 
+import re
+
 import functools
 import http.server
 import os
@@ -129,6 +131,19 @@ def test_search_finds_encryption(page, site):
     results.first.wait_for(state="visible", timeout=30_000)  # the index is searched in the page
     titles = " ".join(results.all_inner_texts())
     assert "The article" in titles
+    assert page.errors == []
+
+
+def test_search_snippets_show_the_chapters_words_not_the_page_buttons(page, site):
+    page.goto(page_url(site, "search") + "?q=privacy")
+    snippets = page.locator("#search-results ul.search li p.context")
+    snippets.first.wait_for(state="visible", timeout=30_000)  # the summaries are fetched after the results
+    page.wait_for_timeout(1500)
+    texts = [t for t in snippets.all_inner_texts() if t.strip()]
+    assert len(texts) >= 5
+    for text in texts:
+        assert ".ipynb" not in text, text  # (a page can match by stem, "private", so the word itself may be absent)
+        assert len(re.findall(r"[A-Za-z]{3,}", text)) >= 10, text  # a sentence's worth of words
     assert page.errors == []
 
 
