@@ -78,32 +78,6 @@ def test_group_shares_equal_groupwise_means(study):
     assert shares.loc["punitive", "rest"] == pytest.approx(expected.loc[0, "punitive"])
 
 
-def test_near_disclosures_finds_answers_echoes_and_other_comments_by_the_same_author():
-    table = pd.DataFrame({
-        "comment_id": [1, 2, 3, 4, 5, 6],
-        "author_id": ["A1", "A2", "A3", "A4", "A1", "A5"],
-        "text": ["one two three four five six seven eight nine", "I am so sorry this happened to you",
-                 "as you say: two three four five six seven eight nine, indeed", "an unrelated remark",
-                 "a later comment by the same writer", "another unrelated remark"],
-    })
-    answers = pd.Series({2: 1, 4: 3}, dtype="Int64")
-    assert quotes.near_disclosures(table, answers, protected={1}) == {2, 3, 5}
-
-
-def test_near_disclosures_in_the_corpus_are_exactly_the_answers_echoes_and_same_author_comments(study, answers):
-    protected = set(study.disclosures)
-    corpus = study.comments.set_index("comment_id")
-    near = quotes.near_disclosures(study.comments, answers, protected)
-    assert not near & protected
-    assert near == set(study.protected) - protected
-    answering = {int(a) for a, t in answers.items() if int(t) in protected}
-    authors = set(corpus.loc[sorted(protected), "author_id"])
-    same_author = set(corpus.index[corpus["author_id"].isin(authors)]) - protected
-    assert answering | same_author <= near
-    for cid in near - answering - same_author:  # the rest repeat eight words of a disclosure: the export says so
-        assert "repeats 8 or more words of disclosure" in corpus.loc[cid, "withheld"], cid
-
-
 def test_word_runs_are_lower_case_runs_of_consecutive_words():
     assert quotes.word_runs("One, two; THREE four", run=2) == {"one two", "two three", "three four"}
     assert quotes.word_runs("too short", run=3) == set()

@@ -207,19 +207,3 @@ class CodedExample:
         return f"{self.shown!r}\nCoded: {', '.join(self.codes) or 'none'}; tone: {self.tone}"
 
 
-def near_disclosures(table: pd.DataFrame, answers: pd.Series, protected: set[int] | frozenset[int] | None = None,
-                     run: int = 8) -> set[int]:
-    """Comments near a disclosure, which the book does not quote either: they answer one, repeat ``run`` words of one, or share its author.
-
-    An answer can reveal what a disclosure says; a quote from another comment by the same
-    commenter can be searched for and leads to the commenter, and so to the disclosure.
-    ``answers`` maps a comment id to the id of the comment it answers (for instance
-    :func:`comment_study.study.definitions.answers`). The disclosures themselves are not listed:
-    :func:`quote` refuses them anyway.
-    """
-    if protected is None:
-        protected = disclosure_ids()
-    links = pd.DataFrame({"comment_id": [int(a) for a in answers.dropna().index],
-                          "reply_to": [int(t) for t in answers.dropna()]})
-    disclosures = pd.DataFrame({"comment_id": sorted(protected)})
-    return set(protected_module.ids(protected_module.reasons(table, links, disclosures, run))) - set(protected)
