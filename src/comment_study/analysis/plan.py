@@ -43,7 +43,11 @@ from comment_study.study.model import Study
 
 PLAN = Path("data/analysis_plan.yml")
 KINDS = ("confirmatory", "exploratory", "descriptive-only")
-TESTS = ("fisher and author permutation",)
+TESTS = ("fisher and author permutation", "mcnemar and author sign-flip")
+PAIRED = TESTS[1]
+"""A paired entry compares each of its codes with its grouping *in the same comments* (is one said more often
+than the other?): McNemar's exact test on the comments that carry one but not the other, beside an author-level
+sign-flip test (:func:`author_sign_flip_p`), which keeps each commenter's comments together."""
 CORRECTION = "fdr_bh"
 """Benjamini–Hochberg over every tested comparison of the plan (statsmodels' ``multipletests``).
 
@@ -229,16 +233,93 @@ def author_permutation_p(outcomes: np.ndarray, labels: np.ndarray, authors: np.n
     return (1 + extreme) / (1 + samples)
 
 
+def author_sign_flip_p(first: np.ndarray, second: np.ndarray, authors: np.ndarray, samples: int,
+                       rng: np.random.Generator) -> float:
+    """Two-sided p that ``first`` and ``second`` (0/1, the same comments) are said equally often, commenters kept whole.
+
+    Under the null hypothesis each comment is as likely to carry the first and not the second as the
+    reverse; the test flips the sign of each commenter's summed difference together, ``samples`` times.
+    """
+    _, codes = np.unique(authors, return_inverse=True)
+    per_author = np.bincount(codes, weights=first.astype(float) - second.astype(float))
+    observed = abs(per_author.sum())
+    signs = rng.choice(np.array([-1.0, 1.0]), size=(samples, len(per_author)))
+    extreme = (np.abs(signs @ per_author) >= observed - 1e-12).sum()
+    return float((1 + extreme) / (1 + samples))
+
+
+def mcnemar_exact_p(first: np.ndarray, second: np.ndarray) -> float:
+    """McNemar's exact test (statsmodels): the comments carrying one of the two but not the other, split evenly?"""
+    from statsmodels.stats.contingency_tables import mcnemar
+
+    only_first = int((first & ~second).sum())
+    only_second = int((~first & second).sum())
+    both, neither = int((first & second).sum()), int((~first & ~second).sum())
+    return float(mcnemar([[both, only_first], [only_second, neither]], exact=True).pvalue)
+
+
+def _paired_rows(entry: Entry, plan: Plan, variables: pd.DataFrame, keep: pd.Series, authors: np.ndarray,
+                 alphas: pd.Series) -> list[dict]:
+    """The rows of a paired entry: each code against the grouping in the same comments."""
+    rows = []
+    chosen = (keep & variables[entry.grouping].notna()).to_numpy()
+    second = variables.loc[chosen, entry.grouping].astype(bool).to_numpy()
+    n = int(chosen.sum())
+    for code in entry.codes:
+        first = variables.loc[chosen, code].astype(bool).to_numpy()
+        a, b = entry.labels
+        (low_a, high_a), (low_b, high_b) = findings.wilson(int(first.sum()), n), findings.wilson(int(second.sum()), n)
+        row = {"id": f"{entry.id}.{code}", "entry": entry.id, "code": code, "grouping": entry.grouping,
+               "subset": entry.subset, "kind": entry.kind, "label_a": a, "label_b": b, "test": entry.test,
+               "n_a": n, "count_a": int(first.sum()), "share_a": first.mean(), "low_a": low_a, "high_a": high_a,
+               "n_b": n, "count_b": int(second.sum()), "share_b": second.mean(), "low_b": low_b, "high_b": high_b,
+               "tested": "yes", "why_untested": "", "p_fisher": np.nan, "p_author": np.nan}
+        weak = _weak(alphas, code, entry.grouping, entry.subset)
+        if entry.kind == "descriptive-only" or weak:
+            row["tested"] = "descriptive only" if entry.kind == "descriptive-only" else "no"
+            row["why_untested"] = _weak_text(alphas, weak) if weak else "described, not tested"
+        elif n < findings.MIN_GROUP or min(first.sum(), second.sum()) < findings.MIN_CODED:
+            row["tested"], row["why_untested"] = "no", f"fewer than {findings.MIN_GROUP} comments or {findings.MIN_CODED} carrying a code"
+        else:
+            rng = np.random.default_rng(_seed(plan, chosen))
+            row["p_fisher"] = mcnemar_exact_p(first, second)
+            row["p_author"] = author_sign_flip_p(first, second, authors[chosen], plan.permutations, rng)
+        rows.append(row)
+    return rows
+
+
+def _weak(alphas: pd.Series, *names: str | None) -> list[str]:
+    """The coded judgements under ``names`` that are not reliably coded (α below .800, or too few positives)."""
+    return sorted({j for v in names if v for j in _rests_on(v) if not alphas.get(j, np.nan) >= agreement.RELIABLE})
+
+
+def _weak_text(alphas: pd.Series, weak: list[str]) -> str:
+    """Why a comparison is not tested, in words, naming each weak judgement and its α."""
+    return "not reliably coded (α below .800, or too few positives to judge): " + ", ".join(
+        f"{j} ({agreement.TOO_FEW if np.isnan(alphas.get(j, np.nan)) else 'α ' + format(alphas[j], '.2f')})"
+        for j in weak)
+
+
 # --- evaluating the plan -----------------------------------------------------------------------
 
 def reliability(study: Study, root: Path | None = None) -> pd.Series:
-    """Krippendorff's α of every code and of tone in the final coding round (the plan's reliability rule)."""
-    rounds = sheets.load_rounds(root or files.project_root(), study.comments)
-    return agreement.alphas(*agreement.round_sample(rounds[-1]), study.codes + ["tone"])
+    """Krippendorff's α of every code, composite variable and tone, on the sample that judges it in the final round.
+
+    NaN where there are too few positives to judge (:func:`comment_study.coding.agreement.judged_table`).
+    """
+    final = sheets.load_rounds(root or files.project_root(), study.comments)[-1]
+    supplementary = final.get("supplementary_sheet")
+    table = agreement.judged_table(definitions.composite_columns(final["primary_sheet"]),
+                                   definitions.composite_columns(final["secondary_sheet"]),
+                                   None if supplementary is None else definitions.composite_columns(supplementary),
+                                   [*study.codes, *definitions.COMPOSITES, "tone"])
+    return agreement.judged_alphas(table)
 
 
 def _rests_on(name: str) -> tuple[str, ...]:
-    """The coded judgements a variable rests on (codes, or ``tone``); none for the reader's record or location."""
+    """The coded judgements a variable rests on (codes, a composite of codes, or ``tone``); none for the record or location."""
+    if name in definitions.COMPOSITES:
+        return (name,)
     if name in definitions.DERIVED:
         return definitions.RESTS_ON.get(name, ())
     return (name,)
@@ -256,13 +337,16 @@ def _words(row: dict) -> str:
     if row["tested"] != "yes":
         return f"not tested: {row['why_untested']}"
     author, fisher = row["p_author_adj"], row["p_fisher_adj"]
-    author_text = f"author-level permutation test, adjusted {findings.p_text(author)}"
-    fisher_text = f"Fisher’s exact test, adjusted {findings.p_text(fisher)}"
+    paired = row.get("test") == PAIRED
+    author_name = "author-level sign-flip test" if paired else "author-level permutation test"
+    comment_name = "McNemar’s exact test" if paired else "Fisher’s exact test"
+    author_text = f"{author_name}, adjusted {findings.p_text(author)}"
+    fisher_text = f"{comment_name}, adjusted {findings.p_text(fisher)}"
     if author < SIGNIFICANCE and fisher < SIGNIFICANCE:
         return f"a difference unlikely to be chance ({author_text}; {fisher_text})"
     if author >= SIGNIFICANCE and fisher >= SIGNIFICANCE:
         return f"no detectable difference ({author_text}; {fisher_text})"
-    fisher_alone = f"Fisher’s exact test, which treats comments as independent (adjusted {findings.p_text(fisher)})"
+    fisher_alone = f"{comment_name}, which treats comments as independent (adjusted {findings.p_text(fisher)})"
     if author >= SIGNIFICANCE:
         return (f"no detectable difference once each commenter’s comments are kept together ({author_text}), "
                 f"although {fisher_alone}, would call it one")
@@ -277,6 +361,9 @@ def evaluate(study: Study, plan: Plan, alphas: pd.Series) -> pd.DataFrame:
     rows, drawn = [], {}
     for entry in plan.entries:
         keep = variables[entry.subset].eq(True).fillna(False) if entry.subset else pd.Series(True, index=variables.index)
+        if entry.test == PAIRED:
+            rows.extend(_paired_rows(entry, plan, variables, keep, authors, alphas))
+            continue
         group = variables[entry.grouping]
         present = keep & group.notna()
         outcome_table = variables.loc[present, list(entry.codes)].astype(int)
@@ -291,16 +378,14 @@ def evaluate(study: Study, plan: Plan, alphas: pd.Series) -> pd.DataFrame:
             c = compared.loc[code]
             a, b = entry.labels
             row = {"id": f"{entry.id}.{code}", "entry": entry.id, "code": code, "grouping": entry.grouping,
-                   "subset": entry.subset, "kind": entry.kind, "label_a": a, "label_b": b,
+                   "subset": entry.subset, "kind": entry.kind, "label_a": a, "label_b": b, "test": entry.test,
                    "n_a": int(c[f"n {a}"]), "count_a": int(c[f"count {a}"]), "share_a": c[f"share {a}"],
                    "low_a": c[f"low {a}"], "high_a": c[f"high {a}"],
                    "n_b": int(c[f"n {b}"]), "count_b": int(c[f"count {b}"]), "share_b": c[f"share {b}"],
                    "low_b": c[f"low {b}"], "high_b": c[f"high {b}"],
                    "tested": "yes", "why_untested": "", "p_fisher": np.nan, "p_author": np.nan}
-            weak = sorted({j for v in (code, entry.grouping, entry.subset) if v for j in _rests_on(v)
-                           if not alphas.get(j, np.nan) >= agreement.RELIABLE})
-            weak_text = "not reliably coded (α below .800): " + ", ".join(
-                f"{j} (α {'undefined' if np.isnan(alphas.get(j, np.nan)) else format(alphas[j], '.2f')})" for j in weak)
+            weak = _weak(alphas, code, entry.grouping, entry.subset)
+            weak_text = _weak_text(alphas, weak)
             if entry.kind == "descriptive-only":
                 row["tested"] = "descriptive only"
                 row["why_untested"] = weak_text if weak else "described, not tested"

@@ -21,6 +21,21 @@ EXERCISE_MINUTES = re.compile(r"(\d+) min")
 ROLE = re.compile(r"\{[\w:-]+\}`([^`<]*?)(?:\s*<[^`>]*>)?`")
 
 
+FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)
+CODE_CELL = re.compile(r"^(`{3,})\{code-cell\}.*?^\1[ \t]*$", re.DOTALL | re.MULTILINE)
+OPTION_LINE = re.compile(r"^:[\w-]+:.*$", re.MULTILINE)
+WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
+FINDINGS_PART = "Findings"
+FINDINGS_MAX_WORDS = 3500
+"""A findings chapter's prose stays under about this many words (issue 14: tighter chapters)."""
+
+
+def prose_words(text: str) -> int:
+    """Words of a page's prose: its MyST source without front matter, code cells and directive options."""
+    prose = OPTION_LINE.sub(" ", CODE_CELL.sub(" ", FRONT_MATTER.sub("", text)))
+    return len(WORD.findall(plain(prose)))
+
+
 def plain(markup: str) -> str:
     """A line of MyST with its roles reduced to their text (``{term}`codes <code>``` -> ``codes``)."""
     return ROLE.sub(r"\1", markup)

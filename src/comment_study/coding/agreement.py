@@ -12,6 +12,13 @@ resample in which the two coders give one and the same value to every comment (a
 the resample happens to miss) is a resample of perfect agreement: it is counted as 1, not dropped,
 and the share of such resamples is reported beside the interval, so a reader sees how much of an
 interval rests on them.
+
+Which sample judges a code (:func:`judged_table`): the seeded random sample (the *main* sample)
+estimates agreement for the thread as a whole, and judges every code the primary coder applies to
+at least :data:`~comment_study.coding.sheets.MIN_POSITIVES` of its comments. A rarer code is
+judged on the main and the supplementary sample together (the *pooled* sample), which
+oversamples the comments the primary coder marked with a rare code; a code with fewer positives
+than the minimum even there is "too few positives to judge", whatever its alpha.
 """
 
 from __future__ import annotations
@@ -27,6 +34,8 @@ from statsmodels.stats import inter_rater
 
 RELIABLE = 0.800
 TENTATIVE = 0.667
+TOO_FEW = "too few positives to judge"
+"""The verdict of a code with fewer positives than the minimum in every sample that could judge it."""
 BOOTSTRAP_SEED = 20191001
 BOOTSTRAP_SAMPLES = 2000
 
@@ -197,3 +206,47 @@ def round_sample(round_: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
 def round_table(round_: dict, columns: Sequence[str]) -> pd.DataFrame:
     """Agreement for one coding round, on its sample."""
     return agreement_table(*round_sample(round_), columns)
+
+
+def judged_table(primary: pd.DataFrame, main: pd.DataFrame, supplementary: pd.DataFrame | None,
+                 columns: Sequence[str], min_positives: int | None = None) -> pd.DataFrame:
+    """Each code's agreement on the sample that judges it, its verdict, and the main sample's figures beside.
+
+    A code the primary coding applies to at least ``min_positives`` comments of the ``main``
+    sample is judged there; otherwise on the main and ``supplementary`` samples pooled; with
+    fewer positives than that in the pooled sample too, its verdict is :data:`TOO_FEW`. Tone,
+    which every comment has, is judged on the main sample. ``judged_on`` says which sample;
+    ``alpha_main`` and ``positives_main`` keep the main sample's figures, the estimate for the
+    thread as a whole.
+    """
+    from comment_study.coding.sheets import MIN_POSITIVES
+
+    minimum = MIN_POSITIVES if min_positives is None else min_positives
+    on_main = primary[primary["comment_id"].isin(main["comment_id"])]
+    main_table = agreement_table(on_main, main, columns)
+    pooled_second = main if supplementary is None else pd.concat([main, supplementary], ignore_index=True)
+    if pooled_second["comment_id"].duplicated().any():
+        raise ValueError("the supplementary sample shares comments with the main sample")
+    pooled_table = agreement_table(primary[primary["comment_id"].isin(pooled_second["comment_id"])],
+                                   pooled_second, columns)
+    rows = []
+    for column in columns:
+        on_pooled = main_table.loc[column, "present_1"] < minimum  # NaN (tone) is not < minimum: judged on main
+        row = (pooled_table if on_pooled else main_table).loc[column].to_dict()
+        few = on_pooled and not row["present_1"] >= minimum
+        rows.append({"code": column, **row, "judged_on": "pooled" if on_pooled else "main",
+                     "verdict": TOO_FEW if few else row["verdict"],
+                     "n_main": int(main_table.loc[column, "n"]), "positives_main": main_table.loc[column, "present_1"],
+                     "alpha_main": main_table.loc[column, "alpha"], "positives_pooled": pooled_table.loc[column, "present_1"],
+                     "alpha_pooled": pooled_table.loc[column, "alpha"]})
+    return pd.DataFrame(rows).set_index("code")
+
+
+def round_judged(round_: dict, columns: Sequence[str]) -> pd.DataFrame:
+    """The judged agreement of one coding round (:func:`judged_table`), with its supplementary sample if it has one."""
+    return judged_table(round_["primary_sheet"], round_["secondary_sheet"], round_.get("supplementary_sheet"), columns)
+
+
+def judged_alphas(table: pd.DataFrame) -> pd.Series:
+    """Each code's alpha on the sample that judges it; NaN where there are too few positives to judge."""
+    return table["alpha"].where(table["verdict"] != TOO_FEW).rename("alpha")

@@ -153,12 +153,27 @@ def load_rounds(root: Path, comments: pd.DataFrame) -> list[dict]:
     rounds = []
     for entry in spec["rounds"]:
         book = codebook_module.load(root / entry["codebook"], set(comments["comment_id"]))
-        rounds.append({
-            **entry, "book": book,
-            "primary_sheet": load_sheet(root / entry["primary"], book, comments, complete=True),
-            "secondary_sheet": load_sheet(root / entry["secondary"], book, comments, complete=False),
-        })
+        loaded = {**entry, "book": book,
+                  "primary_sheet": load_sheet(root / entry["primary"], book, comments, complete=True),
+                  "secondary_sheet": load_sheet(root / entry["secondary"], book, comments, complete=False)}
+        if "supplementary" in entry:
+            loaded["supplementary_sheet"] = load_supplementary(root / entry["supplementary"],
+                                                               root / entry["supplementary_sample"], book, comments)
+        rounds.append(loaded)
     return rounds
+
+
+def load_supplementary(sheet_path: Path, sample_path: Path, book: Codebook, comments: pd.DataFrame) -> pd.DataFrame:
+    """The second coder's sheet of the supplementary sample, checked to hold exactly the sample file's comments."""
+    sheet = load_sheet(sheet_path, book, comments, complete=False)
+    sample = load_sample_file(sample_path, comments)
+    if sorted(sheet["comment_id"]) != sorted(sample["comment_id"]):
+        extra = sorted(set(sheet["comment_id"]) ^ set(sample["comment_id"]))[:5]
+        raise CodingSheetError(f"{sheet_path}: its comments differ from the sample in {sample_path} (e.g. {extra})")
+    overlap = sorted(set(sample["comment_id"]) & set(reliability_sample(comments)))
+    if overlap:
+        raise CodingSheetError(f"{sample_path}: comments {overlap[:5]} are in the main reliability sample too")
+    return sheet
 
 
 def supplementary_sample(

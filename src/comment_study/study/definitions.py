@@ -14,6 +14,8 @@ analysable comment, aligned with ``study.table``:
 - **speaks_from_experience**: the comment speaks from a stated position (:data:`POSITIONS`:
   survivor, parent, professional).
 - **proposes**: the comment proposes a remedy or calls readers to act (:data:`PROPOSALS`).
+- **proposes_remedy**: the comment proposes a remedy (:data:`REMEDIES`), calls to act aside.
+- **blames**: the comment blames government, the technology companies or parents (:data:`BLAME`).
 - **negative_tone** and **mixed_tone**: the coded tone is negative, or mixed or neutral.
 - **in_us**: the commenter's location is in the United States (missing when unknown).
 - **long_comment**: the comment is at least as long as the median analysable comment.
@@ -33,15 +35,17 @@ from comment_study.corpus.files import analysable
 if TYPE_CHECKING:  # the model imports this module; the type is only for the signatures
     from comment_study.study.model import Study
 
-__all__ = ["POSITIONS", "REMEDIES", "PROPOSALS", "DERIVED", "analysable", "variables", "answers",
+__all__ = ["POSITIONS", "REMEDIES", "PROPOSALS", "BLAME", "COMPOSITES", "composite_columns", "DERIVED", "analysable", "variables", "answers",
            "describe", "is_reply", "answered", "speaks_from_experience", "proposes"]
 
 POSITIONS = ("survivor", "parent", "professional")
 """The stated positions a commenter may speak from."""
-REMEDIES = ("punitive", "prevention", "tech_fix")
-"""The three remedy codes."""
+REMEDIES = ("punitive", "prevention", "remedy_funding", "remedy_law", "tech_fix")
+"""The remedy codes: what a comment proposes to do (codebook version 4; ``tech_doubt`` argues against a remedy)."""
 PROPOSALS = REMEDIES + ("call_to_action",)
 """A comment *proposes* when it carries a remedy code or calls readers to act."""
+BLAME = ("blame_tech", "blame_government", "blame_parents")
+"""The codes of responsibility: a comment *blames* when it carries one of them."""
 
 
 def _flag(values: pd.Series, index: pd.Index) -> pd.Series:
@@ -81,11 +85,19 @@ def proposes(study: "Study") -> pd.Series:
     return _flag(study.table[list(PROPOSALS)].eq(1).any(axis=1), study.table.index)
 
 
+def _any_of(codes: tuple[str, ...]) -> Callable[["Study"], pd.Series]:
+    """A variable that is true when the comment carries any of ``codes``."""
+    return lambda study: _flag(study.table[list(codes)].eq(1).any(axis=1), study.table.index)
+
+
 DERIVED: dict[str, tuple[str, Callable[["Study"], pd.Series]]] = {
     "reply": ("answers another comment (the reader's record)", is_reply),
     "answered": ("is answered by another comment (the reader's record)", answered),
     "speaks_from_experience": ("speaks as a survivor, parent or professional", speaks_from_experience),
     "proposes": ("proposes a remedy or calls readers to act", proposes),
+    "proposes_remedy": ("proposes a remedy (punishment, prevention, resources, laws or a technical measure)",
+                        _any_of(REMEDIES)),
+    "blames": ("blames government, the technology companies or parents", _any_of(BLAME)),
     "negative_tone": ("is coded negative in tone", lambda s: _flag(s.table["tone"].eq("negative"), s.table.index)),
     "mixed_tone": ("is coded mixed or neutral in tone",
                    lambda s: _flag(s.table["tone"].eq("mixed_or_neutral"), s.table.index)),
@@ -97,10 +109,24 @@ DERIVED: dict[str, tuple[str, Callable[["Study"], pd.Series]]] = {
 """The derived variables by name: what each says of a comment, and how it is computed."""
 
 RESTS_ON: dict[str, tuple[str, ...]] = {
-    "speaks_from_experience": POSITIONS, "proposes": PROPOSALS, "negative_tone": ("tone",), "mixed_tone": ("tone",),
+    "speaks_from_experience": POSITIONS, "proposes": PROPOSALS, "proposes_remedy": REMEDIES, "blames": BLAME,
+    "negative_tone": ("tone",), "mixed_tone": ("tone",),
 }
 """The coded judgements each derived variable rests on, and so whose reliability it shares (the reader's
 record of replies and the location are not double-coded judgements)."""
+
+
+COMPOSITES: dict[str, tuple[str, ...]] = {
+    name: parts for name, parts in RESTS_ON.items() if "tone" not in parts
+}
+"""The derived variables made of codes alone (any of their codes): each is a judgement of its own, whose
+reliability is the two coders' agreement on it (two coders who split a remedy between two codes still agree
+that it is a remedy), measured on their sheets with :func:`composite_columns`."""
+
+
+def composite_columns(sheet: pd.DataFrame) -> pd.DataFrame:
+    """A coding sheet with a 0/1 column for each composite variable (:data:`COMPOSITES`), for measuring agreement on it."""
+    return sheet.assign(**{name: sheet[list(parts)].max(axis=1).astype(int) for name, parts in COMPOSITES.items()})
 
 
 def describe(name: str, study: "Study | None" = None) -> str:
