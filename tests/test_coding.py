@@ -38,9 +38,13 @@ def test_codebook_validates_and_keeps_the_a_priori_ids(book):
 
 
 def test_every_code_example_carries_its_code(book, primary):
+    """Every code has examples that carry it, unless every comment carrying it is protected (never shown)."""
+    from comment_study.study.model import load_study
+
+    protected = load_study(ROOT).protected
     coded = primary.set_index("comment_id")
     for code in book.codes:
-        assert code.examples, code.id
+        assert code.examples or set(coded.index[coded[code.id] == 1]) <= protected, code.id
         assert all(coded.loc[cid, code.id] == 1 for cid in code.examples), code.id
 
 
@@ -169,7 +173,7 @@ def test_a_row_with_missing_fields_is_refused_with_its_line(tmp_path, book, comm
     lines = path.read_text().split("\n")
     lines[line - 1] = lines[line - 1].rsplit(",", 3)[0]
     path.write_text("\n".join(lines))
-    with pytest.raises(coding.CodingSheetError, match=rf"sheet\.csv, line {line}: \d+ fields, but the header has 27"):
+    with pytest.raises(coding.CodingSheetError, match=rf"sheet\.csv, line {line}: \d+ fields, but the header has {len(coding.sheet_columns(book))}"):
         coding.load_sheet(path, book, comments, complete=True)
 
 
@@ -307,51 +311,60 @@ def test_bad_sample_file_is_refused_with_file_line_and_column(tmp_path, comments
         coding.load_sample_file(path, comments)
 
 
-def test_preserved_round_three_supplementary_sample_is_a_valid_sample_file(comments):
-    """data/coding/round3/ keeps the sample the second coder coded blind; it reads as a sample file."""
-    sample = coding.load_sample_file(ROOT / "data/coding/round3/supplementary_sample.csv", comments)
-    coded_blind = pd.read_csv(ROOT / "data/coding/round3/secondary_supplementary.csv")
-    assert sample["comment_id"].tolist() == sorted(coded_blind["comment_id"])
-    assert not set(sample["comment_id"]) & set(coding.reliability_sample(comments))
+def test_supplementary_sheet_codes_exactly_the_sample_outside_the_main_sample(comments, book):
+    """The blind second coding of the supplementary sample covers the sample file, and no comment of the main sample."""
+    sheet = coding.load_supplementary(ROOT / "data/coding/supplementary.csv", ROOT / "data/coding/supplementary_sample.csv",
+                                      book, comments)
+    assert not set(sheet["comment_id"]) & set(coding.reliability_sample(comments))
 
 
-# --- round three, kept in data/coding/round3/ and not yet read by the book ----------------------
+def test_a_supplementary_sheet_that_misses_a_sampled_comment_is_refused(tmp_path, comments, book):
+    lines = (ROOT / "data/coding/supplementary.csv").read_text().splitlines(keepends=True)
+    path = tmp_path / "supplementary.csv"
+    path.write_text("".join(lines[:-1]))
+    with pytest.raises(coding.CodingSheetError, match=r"supplementary\.csv: its comments differ from the sample"):
+        coding.load_supplementary(path, ROOT / "data/coding/supplementary_sample.csv", book, comments)
+
+
+# --- round three: its own sheets, merged into the book's sheets -----------------------------------
 
 ROUND3 = ROOT / "data/coding/round3"
 ROUND3_CODES = ["blame_government", "remedy_funding", "remedy_law", "tech_fix", "tech_doubt"]
 
 
-@pytest.fixture(scope="module")
-def book3(comments):
-    return codebook.load(ROUND3 / "codebook.yml", set(comments["comment_id"]))
+def test_round_three_codebook_holds_the_five_codes_and_is_version_4(book):
+    assert set(ROUND3_CODES) <= set(book.ids)
+    assert "version: 4\n" in (ROOT / "data/codebook.yml").read_text()
 
 
-def test_round_three_codebook_holds_the_five_codes(book3):
-    assert set(ROUND3_CODES) <= set(book3.ids)
+def test_primary_sheet_carries_the_round_three_recoding_and_memo_of_every_comment(primary):
+    returned = pd.read_csv(ROUND3 / "primary_round3.csv", keep_default_na=False).sort_values("comment_id")
+    merged = primary.merge(returned, on="comment_id", suffixes=("", "_returned"), validate="one_to_one")
+    assert len(merged) == len(primary) == len(returned)
+    for code in ROUND3_CODES:
+        assert (merged[code] == merged[f"{code}_returned"]).all(), code
+    with_memo = merged[merged["memo_round3"].str.strip() != ""]
+    assert all(memo.endswith(f"Round 3: {note}") for memo, note in zip(with_memo["memo"], with_memo["memo_round3"]))
 
 
-def test_round_three_primary_recoding_covers_every_comment_with_0_or_1(comments):
-    table = pd.read_csv(ROUND3 / "primary_round3.csv", keep_default_na=False)
-    assert list(table.columns) == ["comment_id", *ROUND3_CODES, "memo_round3"]
-    assert sorted(table["comment_id"]) == sorted(comments["comment_id"])
-    assert table[ROUND3_CODES].isin([0, 1]).all().all()
-    assert (table.loc[table["comment_id"].isin(comments.loc[~comments["is_empty"], "comment_id"]), "memo_round3"]
-            .str.strip() != "").all()
+def test_round_three_changed_only_the_five_codes_of_the_primary_sheet(primary, comments):
+    """Round two's sheet is kept: every code outside round three, and the tone, is as it was."""
+    before = pd.read_csv(ROOT / "data/coding/round2/primary.csv", keep_default_na=False).sort_values("comment_id")
+    kept = [c for c in before.columns if c not in ("memo", "blame_government", "tech_fix")]
+    pd.testing.assert_frame_equal(primary[kept].reset_index(drop=True), before[kept].reset_index(drop=True),
+                                  check_dtype=False)
 
 
-def test_round_three_second_coding_is_of_the_main_sample_and_validates(comments, book3):
-    main = pd.read_csv(ROUND3 / "secondary_main.csv", keep_default_na=False)
-    assert list(main.columns) == ["comment_id", *ROUND3_CODES, "memo"]
-    assert main["comment_id"].tolist() == coding.reliability_sample(comments)
-    assert main[ROUND3_CODES].isin([0, 1]).all().all()
-    supplementary = coding.load_sheet(ROUND3 / "secondary_supplementary.csv", book3, comments, complete=False)
-    assert len(supplementary) == len(coding.load_sample_file(ROUND3 / "supplementary_sample.csv", comments))
+def test_secondary_sheet_carries_the_blind_round_three_coding_of_the_main_sample(comments, book):
+    secondary = coding.load_sheet(ROOT / "data/coding/secondary.csv", book, comments, complete=False)
+    returned = pd.read_csv(ROUND3 / "secondary_main.csv", keep_default_na=False)
+    assert returned["comment_id"].tolist() == coding.reliability_sample(comments) == secondary["comment_id"].tolist()
+    merged = secondary.merge(returned, on="comment_id", suffixes=("", "_returned"), validate="one_to_one")
+    for code in ROUND3_CODES:
+        assert (merged[code] == merged[f"{code}_returned"]).all(), code
 
 
-def test_round_three_supplementary_sample_is_what_the_stated_rule_draws(comments, book3):
-    """The rule, run on the primary coding with the round-3 recoding and version 4's examples, draws the kept file."""
-    recoded = pd.read_csv(ROUND3 / "primary_round3.csv").drop(columns=["memo_round3"])
-    primary = pd.read_csv(ROOT / "data/coding/primary.csv").drop(columns=["blame_government", "tech_fix"])
-    drawn = coding.study_supplementary_sample(primary.merge(recoded, on="comment_id", validate="one_to_one"),
-                                              comments, book3)
-    pd.testing.assert_frame_equal(coding.load_sample_file(ROUND3 / "supplementary_sample.csv", comments), drawn)
+def test_supplementary_sample_is_what_the_stated_rule_draws(comments, book, primary):
+    """The rule, run on the primary coding and version 4's examples, draws the kept sample file."""
+    drawn = coding.study_supplementary_sample(primary, comments, book)
+    pd.testing.assert_frame_equal(coding.load_sample_file(ROOT / "data/coding/supplementary_sample.csv", comments), drawn)

@@ -479,7 +479,7 @@ def book_copy(tmp_path) -> Path:
 @pytest.mark.parametrize("command", ["export-qdc", "export-codebook-csv", "export-qdpx"])
 @pytest.mark.parametrize("damage, message", [
     (("  - id: distress\n    label: Distress\n", "  - id: distress\n"), r"codebook\.yml: code 'distress': missing label"),
-    (("version: 3\n", "version: 3\n  bad: [\n"), r"codebook\.yml, line \d+: not valid YAML"),
+    (("\nunit: ", "\n  bad: [\nunit: "), r"codebook\.yml, line \d+: not valid YAML"),
 ])
 def test_bad_codebook_exits_nonzero_with_the_file_named_and_writes_nothing(book_copy, tmp_path, capsys, command, damage, message):
     path = book_copy / "data/codebook.yml"

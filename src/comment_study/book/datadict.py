@@ -54,6 +54,13 @@ ENRICHED = {
     "reply_basis": "The reply rule that fired: 'address', 'quote' or 'cue'; empty when none did.",
 }
 
+ROUND3_CODE_COLUMNS = {
+    code: f"Code {code} as recoded in round 3: 1 if the comment carries it, 0 if not (codebook version 4, "
+          "data/codebook.yml)."
+    for code in ("blame_government", "remedy_funding", "remedy_law", "tech_fix", "tech_doubt")
+}
+"""The five codes of round three, as columns of the round's own sheets."""
+
 CSV_FILES = {
     "data/locations.csv": ("one self-reported location that the generic rules cannot decide, or would decide wrongly", {
         "location": "A location exactly as a commenter typed it.",
@@ -87,6 +94,24 @@ CSV_FILES = {
                   "(one reading, not reliability-tested).",
         "note": "A paraphrase of what the reply does, the reason for the stance.",
     }),
+    "data/coding/supplementary_sample.csv": ("one comment of the supplementary reliability sample", {
+        "comment_id": "The comment, outside the main reliability sample and the codebook's examples.",
+        "reason": "Why it was drawn: 'oversampled for CODE' (the primary coding marks it with a code that had "
+                  "fewer positives than the minimum) or 'random' (drawn at random from the rest); drawn by "
+                  "comment_study.coding.sheets.supplementary_sample, seed 20190930.",
+    }),
+    "data/coding/round3/primary_round3.csv": ("one comment as the primary coder recoded it in round 3", {
+        "comment_id": "The comment recoded (all 343).",
+        **ROUND3_CODE_COLUMNS,
+        "memo_round3": "The primary coder's reason for the five round-3 codes; data/coding/primary.csv appends it "
+                       "to the memo after 'Round 3:'.",
+    }),
+    "data/coding/round3/secondary_main.csv": ("one comment of the main reliability sample as the second coder coded it in round 3", {
+        "comment_id": "The comment (the 86 of the main reliability sample).",
+        **ROUND3_CODE_COLUMNS,
+        "memo": "The second coder's reason for the five round-3 codes; data/coding/secondary.csv appends it to "
+                "the memo after 'Round 3:'.",
+    }),
     "data/coding/privacy_stance.csv": ("one comment coded privacy_liberty, read again for which side prevails", {
         "comment_id": "The comment (coded privacy_liberty in the primary coding).",
         "stance": "'liberty' (privacy, encryption or speech should hold), 'enforcement' (they must "
@@ -100,7 +125,8 @@ SHEET = {
     "comment_id": "The comment coded.",
     "tone": "Overall tone: 'negative', 'mixed_or_neutral' or 'positive'; empty for the empty comment.",
     "memo": "The coder's one-sentence reason for the codes. For a disclosure it is the paraphrase the "
-            "book shows instead of the comment.",
+            "book shows instead of the comment. From round 3 on, the reason for the five round-3 codes "
+            "follows after 'Round 3:'.",
 }
 
 RECODING_SHEET = {
@@ -148,6 +174,8 @@ ROUNDS = ("one round of coding or revision", {
     "recoded": "What was coded in the round: 'all', or a list of the codes recoded.",
     "note": "What happened in the round.",
     "secondary_round_file": "The second coder's recoding made in this round, when only some codes were recoded.",
+    "supplementary": "The second coder's blind coding of the supplementary sample (every code and the tone).",
+    "supplementary_sample": "The supplementary sample that sheet codes (comment_id, reason).",
     "clarified": "Codes whose wording was clarified without recoding.",
     "clarification_note": "What was clarified and why no recoding was needed.",
 })
@@ -184,23 +212,13 @@ TEXT_FILES = {
 }
 
 ROUND3 = "data/coding/round3"
-NOT_YET_READ = {
-    f"{ROUND3}/README.md": "What the round-3 files are, who produced them and how, and what integrating them takes.",
-    f"{ROUND3}/codebook.yml": "Codebook version 4: blame_government narrowed to fault, tech_fix to advocacy, "
-                              "and the new codes remedy_funding, remedy_law and tech_doubt.",
-    f"{ROUND3}/revised_codes.md": "The five revised or new codes as given to the blind second coder.",
-    f"{ROUND3}/primary_round3.csv": "The primary coder's recoding of the five codes for all 343 comments "
-                                    "(comment_id, one 0/1 column per code, memo_round3).",
+ROUND3_RECORD = {
+    f"{ROUND3}/README.md": "What the round-3 files are, who produced them and how, and how they entered the sheets.",
+    f"{ROUND3}/revised_codes.md": "The five revised or new codes (definition, include and exclude rules) in prose.",
     f"{ROUND3}/primary_round3_notes.md": "The primary coder's notes on the round-3 recoding: method, rules, "
                                          "boundary cases, counts.",
-    f"{ROUND3}/secondary_main.csv": "The blind second coder's coding of the five codes on the 86-comment "
-                                    "reliability sample (comment_id, five 0/1 columns, memo).",
-    f"{ROUND3}/secondary_supplementary.csv": "The blind second coder's coding of every code of version 4, and "
-                                             "tone, on the supplementary sample.",
-    f"{ROUND3}/supplementary_sample.csv": "The supplementary reliability sample (comment_id, reason), drawn by "
-                                          "comment_study.coding.sheets.supplementary_sample.",
 }
-"""Files kept in the repository that the book does not read yet (round three, coded but not integrated)."""
+"""The record of round three kept as it was made: notes the book does not read (its two sheets are tables above)."""
 
 
 @dataclass(frozen=True)
@@ -268,6 +286,8 @@ def sheets(root: Path) -> dict[str, tuple[str, dict[str, str]]]:
     for entry in spec["rounds"]:
         for role in ("primary", "secondary"):
             found.setdefault(entry[role], (entry["codebook"], SHEET))
+        if entry.get("supplementary"):
+            found.setdefault(entry["supplementary"], (entry["codebook"], SHEET))
         if entry.get("secondary_round_file"):
             found.setdefault(entry["secondary_round_file"], (entry["codebook"], RECODING_SHEET))
     for path in sorted((root / human.FOLDER).glob("*.csv")):  # sheets returned by human coders
@@ -331,6 +351,6 @@ def unused(root: Path | None = None) -> dict[str, list[str]]:
 def uncovered_files(root: Path | None = None) -> list[str]:
     """Files under data/ that the dictionary neither tabulates nor describes in a sentence."""
     root = root or data.project_root()
-    covered = {t.file for t in tables(root)} | set(TEXT_FILES) | set(NOT_YET_READ)
+    covered = {t.file for t in tables(root)} | set(TEXT_FILES) | set(ROUND3_RECORD)
     present = {p.relative_to(root).as_posix() for p in (root / "data").rglob("*") if p.is_file()}
     return sorted(present - covered)
