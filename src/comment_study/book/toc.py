@@ -24,6 +24,8 @@ ROLE = re.compile(r"\{[\w:-]+\}`([^`<]*?)(?:\s*<[^`>]*>)?`")
 FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)
 CODE_CELL = re.compile(r"^(`{3,})\{code-cell\}.*?^\1[ \t]*$", re.DOTALL | re.MULTILINE)
 OPTION_LINE = re.compile(r"^:[\w-]+:.*$", re.MULTILINE)
+DIRECTIVE_NAME = re.compile(r"^([:`]{3,})\{[\w:-]+\}", re.MULTILINE)
+GLUE_ROLE = re.compile(r"\{glue(?::\w+)?\}`[^`]*`")
 WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 FINDINGS_PART = "Findings"
 FINDINGS_MAX_WORDS = 3500
@@ -33,6 +35,7 @@ FINDINGS_MAX_WORDS = 3500
 def prose_words(text: str) -> int:
     """Words of a page's prose: its MyST source without front matter, code cells and directive options."""
     prose = OPTION_LINE.sub(" ", CODE_CELL.sub(" ", FRONT_MATTER.sub("", text)))
+    prose = GLUE_ROLE.sub(" N ", DIRECTIVE_NAME.sub(r"\1", prose))  # a glued value reads as one word
     return len(WORD.findall(plain(prose)))
 
 
