@@ -368,3 +368,13 @@ def test_supplementary_sample_is_what_the_stated_rule_draws(comments, book, prim
     """The rule, run on the primary coding and version 4's examples, draws the kept sample file."""
     drawn = coding.study_supplementary_sample(primary, comments, book)
     pd.testing.assert_frame_equal(coding.load_sample_file(ROOT / "data/coding/supplementary_sample.csv", comments), drawn)
+
+
+def test_a_protected_comment_keeps_its_first_paraphrase_when_a_later_round_adds_to_its_memo(primary):
+    """Round 3 appended its reason to every memo; what a reader sees of a withheld comment stays the vetted paraphrase."""
+    memo = "Paraphrase as first written. Round 3: The reason for the round-3 codes."
+    assert coding.paraphrase(memo) == "Paraphrase as first written."
+    assert coding.paraphrase("No later round.") == "No later round."
+    before = pd.read_csv(ROOT / "data/coding/round2/primary.csv", keep_default_na=False).set_index("comment_id")["memo"]
+    now = primary.set_index("comment_id")["memo"].map(coding.paraphrase)
+    assert (now == before.loc[now.index]).all()

@@ -35,13 +35,13 @@ sheet = study.table.set_index("comment_id")
 claims = Claims("fixture")
 ```
 
-Replies blame government less often than top-level comments:
-{glue:text}`plan.by-reply.blame_government.words`. Comment CID blames government.
+Replies blame the companies less often than top-level comments:
+{glue:text}`plan.by-reply.blame_tech.words`. Comment CID blames the companies.
 
 ```{code-cell} ipython3
 :tags: [remove-input]
-claims.add("blame on government is detectably rarer in replies", rows.loc["blame_government", "verdict"] == "difference")
-claims.add("comment CID blames government", lambda: sheet.loc[CID, "blame_government"] == 1, comments=[CID])
+claims.add("blame on the companies is detectably rarer in replies", rows.loc["blame_tech", "verdict"] == "difference")
+claims.add("comment CID blames the companies", lambda: sheet.loc[CID, "blame_tech"] == 1, comments=[CID])
 claims.check()
 ```
 '''
@@ -62,18 +62,18 @@ def fixture_book(folder: Path, cid: int) -> Path:
 
 
 def recoded_sheet(folder: Path, n: int = 40) -> tuple[Path, list[int]]:
-    """The primary sheet with blame on government taken from ``n`` top-level comments that carry it.
+    """The primary sheet with blame on the companies taken from ``n`` top-level comments that carry it.
 
     The comments are outside the reliability sample, so the code's α, and with it the rule that
     allows the test, stays as it was: what changes is the evidence, not the permission to test.
     """
     study = load_study(ROOT)
     sample = set(sheets.reliability_sample(study.comments))
-    top = study.table[~study.table["is_answer"] & study.table["blame_government"].eq(1)
+    top = study.table[~study.table["is_answer"] & study.table["blame_tech"].eq(1)
                       & ~study.table["comment_id"].isin(sample)]
     chosen = sorted(int(c) for c in top["comment_id"].head(n))
     sheet = pd.read_csv(ROOT / "data/coding/primary.csv", dtype=str, keep_default_na=False)
-    sheet.loc[sheet["comment_id"].astype(int).isin(chosen), "blame_government"] = "0"
+    sheet.loc[sheet["comment_id"].astype(int).isin(chosen), "blame_tech"] = "0"
     path = folder / "edited-primary.csv"
     sheet.to_csv(path, index=False)
     return path, chosen
@@ -93,22 +93,22 @@ def test_whatif_builds_from_a_sheet_with_40_recoded_comments_marks_broken_claims
     assert digest(book / "data") == before, "the what-if build changed the book's data/"
     assert (book / "_build/whatif/html/index.html").is_file()
     texts = {c["claim"] for c in result.broken_claims}
-    assert f"comment {chosen[0]} blames government" in texts
-    assert "blame on government is detectably rarer in replies" in texts
+    assert f"comment {chosen[0]} blames the companies" in texts
+    assert "blame on the companies is detectably rarer in replies" in texts
     page = (result.html / "page.html").read_text(encoding="utf-8")
     assert page.count("A claim no longer holds") == 2 and f"about comment {chosen[0]}" in page
     changed = result.changed
-    assert changed.loc["by-reply.blame_government", "verdict_before"] == "difference"
-    assert changed.loc["by-reply.blame_government", "verdict_after"] == "no detectable difference"
+    assert changed.loc["by-reply.blame_tech", "verdict_before"] == "difference"
+    assert changed.loc["by-reply.blame_tech", "verdict_after"] == "no detectable difference"
     report = result.report()
-    assert f"fixture: comment {chosen[0]} blames government (comments {chosen[0]})" in report
-    assert "by-reply.blame_government: difference" in report and "-> no detectable difference" in report
+    assert f"fixture: comment {chosen[0]} blames the companies (comments {chosen[0]})" in report
+    assert "by-reply.blame_tech: difference" in report and "-> no detectable difference" in report
     assert not result.pages_with_errors
 
 
 def test_whatif_refuses_a_sheet_that_is_not_a_coding_sheet_naming_the_file(tmp_path):
     bad = tmp_path / "bad.csv"
-    bad.write_text("comment_id,blame_government\n1,2\n", encoding="utf-8")
+    bad.write_text("comment_id,blame_tech\n1,2\n", encoding="utf-8")
     with pytest.raises(ValueError, match=str(bad)):
         whatif.run(bad, ROOT, tmp_path / "out")
     assert not (tmp_path / "out").exists()

@@ -47,6 +47,19 @@ code, and give the primary coder's misses of a rare code a chance to show.
 SAMPLE_FILE_COLUMNS = ["comment_id", "reason"]
 
 
+LATER_ROUND_MEMO = " Round 3: "
+"""Where a memo's later-round addition begins: round 3 appended its reason to each memo after this mark."""
+
+
+def paraphrase(memo: str) -> str:
+    """The paraphrase a protected comment is shown with: its memo as first written, without later rounds' additions.
+
+    The de-identified export, the book and the exports show one and the same vetted paraphrase, so
+    a recoding round that adds to the memos never changes what a reader sees of a withheld comment.
+    """
+    return str(memo).split(LATER_ROUND_MEMO, 1)[0].rstrip()
+
+
 class CodingSheetError(ValueError):
     """A coding sheet that breaks the rules; the message names the file and the line."""
 

@@ -149,6 +149,7 @@ def deidentified_export(original: Path | str, root: Path | None = None) -> str:
     paraphrases of the withheld comments) and reply checks at ``root``. Deterministic, and
     idempotent: given its own output it returns that output unchanged.
     """
+    from comment_study.coding import sheets
     from comment_study.corpus import deidentify, export, files, privacy, regions
     from comment_study.study import replies
 
@@ -160,6 +161,6 @@ def deidentified_export(original: Path | str, root: Path | None = None) -> str:
     links = replies.read_links(sheet, comments, files.reply_checks(root))
     memos = sheet.set_index("comment_id")["memo"]
     redact = privacy.NameRule(comments["author"].unique()).redact
-    withheld = {int(cid): deidentify.withheld_line(reason, redact(str(memos[cid])))
+    withheld = {int(cid): deidentify.withheld_line(reason, redact(sheets.paraphrase(memos[cid])))
                 for cid, reason in zip(*reasons(comments, links, files.disclosures(root)).to_dict("list").values())}
     return deidentify.render(comments, export.read_lines(original)[0], withheld, location_table)

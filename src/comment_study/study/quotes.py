@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from comment_study.coding.sheets import paraphrase
 from comment_study.corpus.privacy import NamePattern, NameRule, identifying_names
 from comment_study.study import protected as protected_module
 from comment_study.study.protected import word_runs  # noqa: F401  (the unit of an echo, defined there)
@@ -145,11 +146,12 @@ class Paraphrase:
 
 
 def quote_or_paraphrase(table: pd.DataFrame, comment_id: int, memo: str, max_words: int | None = None) -> Quote | Paraphrase:
-    """Quote a comment, or, if it is protected, show the coder's paraphrase (its memo) and why."""
+    """Quote a comment, or, if it is protected, show the coder's paraphrase (its memo as first written) and why."""
     reasons = protected_reasons()
     if comment_id in reasons:
         row = table.loc[table["comment_id"] == comment_id].iloc[0]
-        return Paraphrase(comment_id, row["author_id"], row["region"], redactor(table)(memo), reasons[comment_id])
+        return Paraphrase(comment_id, row["author_id"], row["region"], redactor(table)(paraphrase(memo)),
+                          reasons[comment_id])
     return quote(table, comment_id, max_words=max_words, protected=frozenset(reasons))
 
 
