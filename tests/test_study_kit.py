@@ -90,18 +90,22 @@ def bare_environment(site: Path) -> dict[str, str]:
     return {**env, "PYTHONPATH": str(site)}
 
 
-def test_the_package_finds_its_own_data_outside_any_book(tmp_path):
-    site = unpack_wheel(kit.wheel(ROOT)[1], tmp_path / "site")
+def run_with_the_wheel(wheel: bytes, code: str, tmp_path: Path) -> tuple[Path, list[str]]:
+    """Run Python ``code`` in a folder outside any book with only the unpacked ``wheel`` on the path: the site and the words printed."""
+    site = unpack_wheel(wheel, tmp_path / "site")
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    result = subprocess.run(
-        [sys.executable, "-c", "import comment_study; from comment_study.corpus import files; "
-                               "print(comment_study.__file__); print(files.project_root()); "
-                               "print(files.comments()['region'].str.replace(' ', '_').str.cat(sep=','))"],
-        capture_output=True, text=True, cwd=elsewhere, env=bare_environment(site),
-    )
-    assert result.returncode == 0, result.stderr
-    package, root, packaged_regions = result.stdout.split()
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=elsewhere,
+                            env=bare_environment(site))
+    assert result.returncode == 0, result.stderr[-4000:]
+    return site, result.stdout.split()
+
+
+def test_the_package_finds_its_own_data_outside_any_book(tmp_path):
+    site, (package, root, packaged_regions) = run_with_the_wheel(
+        kit.wheel(ROOT)[1], "import comment_study; from comment_study.corpus import files; "
+                            "print(comment_study.__file__); print(files.project_root()); "
+                            "print(files.comments()['region'].str.replace(' ', '_').str.cat(sep=','))", tmp_path)
     assert Path(package).is_relative_to(site) and Path(root) == site / "comment_study" / "_data"
     assert packaged_regions == data.comments(ROOT)["region"].str.replace(" ", "_").str.cat(sep=",")
 
@@ -113,19 +117,13 @@ def test_the_appendices_read_the_book_files_the_wheel_carries_outside_any_book(t
     for relative in kit.book_files(ROOT):
         assert archive.read(f"comment_study/_data/{relative.as_posix()}") == (ROOT / relative).read_bytes(), relative
     assert {"_toc.yml", "bench.json", "requirements.txt", "chapters/instructors.md"} <= {p.as_posix() for p in kit.book_files(ROOT)}
-    site = unpack_wheel(content, tmp_path / "site")
-    elsewhere = tmp_path / "elsewhere"
-    elsewhere.mkdir()
-    result = subprocess.run(
-        [sys.executable, "-c", "from comment_study.corpus import files; from comment_study.book import bench, environment, toc; "
-                               "root = files.project_root(); print(len(toc.pages(root))); "
-                               "print(len(environment.packages(root))); print(bench.recorded(root)['clean_s'])"],
-        capture_output=True, text=True, cwd=elsewhere, env=bare_environment(site),
-    )
-    assert result.returncode == 0, result.stderr[-4000:]
+    _, printed = run_with_the_wheel(
+        content, "from comment_study.corpus import files; from comment_study.book import bench, environment, toc; "
+                 "root = files.project_root(); print(len(toc.pages(root))); "
+                 "print(len(environment.packages(root))); print(bench.recorded(root)['clean_s'])", tmp_path)
     from comment_study.book import bench, environment, toc
 
-    assert result.stdout.split() == [str(len(toc.pages(ROOT))), str(len(environment.packages(ROOT))),
+    assert printed == [str(len(toc.pages(ROOT))), str(len(environment.packages(ROOT))),
                                      str(bench.recorded(ROOT)["clean_s"])]
 
 
