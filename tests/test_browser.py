@@ -210,7 +210,7 @@ def test_at_a_phones_width_figure_text_is_at_least_80_percent_of_body_text(brows
     natural_text_px = style.MIN_FONT * style.DPI / 72
     context = browser.new_context(viewport=PHONE_390, is_mobile=True, has_touch=True)
     tab = context.new_page()
-    small, unlinked, figures = [], [], 0
+    small, unlinked, scrolling, figures = [], [], [], 0
     try:
         for name in pages_with_figures(built_book):
             tab.goto(page_url(site, name))
@@ -220,7 +220,8 @@ def test_at_a_phones_width_figure_text_is_at_least_80_percent_of_body_text(brows
                 const body = parseFloat(getComputedStyle(document.querySelector('article.bd-article p')).fontSize);
                 return [...document.querySelectorAll('article.bd-article figure img, article.bd-article div.cell_output img')]
                   .map(img => ({src: img.src.split('/').pop(), scale: img.getBoundingClientRect().width / img.naturalWidth,
-                                body, linked: !!(img.closest('a.figure-full-size') && img.closest('a').href === img.src)}));
+                                body, linked: !!(img.closest('a.figure-full-size') && img.closest('a').href === img.src),
+                                scrolls: !!img.closest('.figure-scrolls'), figure: img.closest('figure')?.id || ''}));
             }""")
             for image in measured:
                 figures += 1
@@ -229,6 +230,8 @@ def test_at_a_phones_width_figure_text_is_at_least_80_percent_of_body_text(brows
                     small.append(f"{name}: {image['src']} text {shown:.1f}px < 80% of {image['body']}px")
                 if not image["linked"]:
                     unlinked.append(f"{name}: {image['src']}")
+                if image["scrolls"]:
+                    scrolling.append(image["figure"])
             overflow = tab.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
             assert overflow <= 0, f"{name}: the page is {overflow}px wider than the phone"
     finally:
@@ -236,6 +239,7 @@ def test_at_a_phones_width_figure_text_is_at_least_80_percent_of_body_text(brows
     assert figures >= 20
     assert small == []
     assert unlinked == []
+    assert "fig-overview-heatmap" not in scrolling  # the co-occurrence heatmap is split to fit, not scrolled
 
 
 def test_at_a_phones_width_a_wide_table_scrolls_in_its_box_with_a_cue(browser, site, built_book):

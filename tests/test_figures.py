@@ -56,3 +56,44 @@ def test_list_cells_and_missing_values_read_as_text():
     table = pd.DataFrame({"codes": [["tech_fix", "historical"], []], "answers": pd.array([188, None], dtype="Int64")})
     shown = style.readable_table(table)
     assert shown["codes"].tolist() == ["tech_fix, historical", "–"] and shown["answers"].tolist() == [188, "–"]
+
+
+def invented_codebook(sizes: dict[str, int]):
+    """A codebook of made-up codes, ``sizes[category]`` of them in each category."""
+    from comment_study.coding.codebook import Code, Codebook
+
+    codes = tuple(Code(f"{category.lower()}_code_{i}", f"Code {i}", category, "a priori", "", "", "", ())
+                  for category, n in sizes.items() for i in range(1, n + 1))
+    return Codebook(codes, tuple(sizes))
+
+
+def test_the_co_occurrence_heatmap_is_split_by_category_to_fit_a_phone():
+    """Any number of codes per category: panels follow the codebook, none wider than a phone shows legibly."""
+    import numpy as np
+
+    book = invented_codebook({"Reactions": 3, "Remedies": 11, "Framings": 1})
+    rng = np.random.default_rng(0)
+    values = rng.uniform(size=(len(book.ids), len(book.ids)))
+    np.fill_diagonal(values, np.nan)
+    matrix = pd.DataFrame(values, index=book.ids, columns=book.ids)
+    per_panel = 4
+    panels = plots.category_columns(book, book.ids, per_panel)
+    assert [columns for _, columns in panels][0] == book.ids[:3]
+    remedies = [columns for name, columns in panels if name.startswith("Remedies")]
+    assert sum(remedies, []) == [c.id for c in book.in_category("Remedies")]
+    assert [len(c) for c in remedies] == [4, 4, 3] and [name for name, _ in panels][1] == "Remedies (1 of 3)"
+    fig = plots.heatmap_by_category(matrix, book, "Some made-up themes travel together")
+    try:
+        assert fig.get_figwidth() <= plots.PHONE_FIGURE_WIDTH
+        assert style.smallest_text(fig) >= style.MIN_FONT
+        drawn = [ax for ax in fig.axes if ax.get_title(loc="left")]
+        widest = max(len(ax.get_xticks()) for ax in drawn)
+        assert [ax.get_title(loc="left") for ax in drawn] == [name for name, _ in plots.category_columns(book, book.ids, widest)]
+        assert len(drawn) > len(book.categories)  # the eleven remedies did not fit one panel
+        for ax in drawn:  # every panel: all codes as rows, the values of matrix's rows as its columns
+            assert [t.get_text() for t in ax.get_yticklabels()] == book.ids
+        column = drawn[0].images[0].get_array()[:, 1]
+        expected = matrix.loc[book.ids[1], book.ids].to_numpy()
+        assert np.allclose(np.ma.filled(column, np.nan), expected, equal_nan=True)
+    finally:
+        plt.close(fig)

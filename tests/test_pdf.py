@@ -2,7 +2,7 @@
 
 The session's strict build is printed once (``pdf_edition`` in conftest). The checks: a real
 book's length, A4 pages numbered in the footer, every page of the table of contents present
-under its numbered title, numbered figures, every exercise in its chapter and every solution in
+under its numbered title with the page it starts on in the contents, numbered figures, every exercise in its chapter and every solution in
 the answer key at the end (and nowhere else), the landing page's link, and no placeholder or
 raw markup left behind.
 """
@@ -68,6 +68,42 @@ def test_every_page_of_the_book_is_in_the_pdf_under_its_numbered_title(pages, bu
             title = f"{chapter}. {title}"
         assert title in contents, f"the contents lack {title!r}"
         assert text.count(title) >= 2, f"{title!r} is in the contents but starts no page"
+
+
+def opens_with(text: str, heading: str, running_head: str) -> bool:
+    """Whether a printed page, once its running head is set aside, opens with ``heading``."""
+    return squeeze(text).removeprefix(squeeze(running_head)).strip().startswith(squeeze(heading))
+
+
+def test_the_contents_give_the_page_each_chapter_starts_on(pages, built_book):
+    """Read back: the number beside each title in the contents is a page whose first line is that title."""
+    book_pages = toc.pages(built_book)
+    running_head = book_pages[0].title
+    contents = squeeze(pages[1])
+    chapter, expected = 0, []
+    for page in book_pages:
+        title = squeeze(toc.plain(page.title))
+        if page.numbered:
+            chapter += 1
+            title = f"{chapter}. {title}"
+        expected.append((title, title))
+    expected.append(("Solutions to the exercises", "Answer key"))
+    numbers = []
+    for entry, heading in expected:
+        match = re.search(re.escape(entry) + r" (\d+)\b", contents)
+        assert match, f"the contents give no page number for {entry!r}"
+        number = int(match.group(1))
+        assert 2 < number <= len(pages), f"{entry!r}: page {number} is not a page of the book"
+        assert opens_with(pages[number - 1], heading, running_head), f"page {number} does not open with {heading!r}"
+        numbers.append(number)
+    assert numbers == sorted(numbers) and len(set(numbers)) == len(numbers)
+
+
+def test_a_section_missing_from_the_print_is_a_clear_error():
+    texts = ["Book\nBook", "Book\nContents\n1. One  3", "Book\n1. One\ntext", "Book\n2. Two\ntext"]
+    assert pdf.start_pages(texts, [("p-one", "1. One"), ("p-two", "2. Two")], "Book") == {"p-one": 3, "p-two": 4}
+    with pytest.raises(ValueError, match=r"no page that opens with '3\. Three' \(p-three\)"):
+        pdf.start_pages(texts, [("p-one", "1. One"), ("p-three", "3. Three")], "Book")
 
 
 def test_figures_are_numbered_by_chapter(pages):

@@ -2,8 +2,9 @@
 
 The packaging checks run on copies of ``data/``. The build checks take the kit that the
 session's strict build wrote (``downloads/study-kit.zip``), unpack its wheel into a temporary
-folder and execute two student notebooks in another, with ``PYTHONPATH`` pointing only at the
-unpacked wheel, no ``COMMENT_STUDY_ROOT`` and the working folder outside any book.
+folder and execute the student notebooks of two chapters and of every appendix with code in
+another, with ``PYTHONPATH`` pointing only at the unpacked wheel, no ``COMMENT_STUDY_ROOT`` and the
+working folder outside any book.
 """
 
 from __future__ import annotations
@@ -89,20 +90,41 @@ def bare_environment(site: Path) -> dict[str, str]:
     return {**env, "PYTHONPATH": str(site)}
 
 
-def test_the_package_finds_its_own_data_outside_any_book(tmp_path):
-    site = unpack_wheel(kit.wheel(ROOT)[1], tmp_path / "site")
+def run_with_the_wheel(wheel: bytes, code: str, tmp_path: Path) -> tuple[Path, list[str]]:
+    """Run Python ``code`` in a folder outside any book with only the unpacked ``wheel`` on the path: the site and the words printed."""
+    site = unpack_wheel(wheel, tmp_path / "site")
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    result = subprocess.run(
-        [sys.executable, "-c", "import comment_study; from comment_study.corpus import files; "
-                               "print(comment_study.__file__); print(files.project_root()); "
-                               "print(files.comments()['region'].str.replace(' ', '_').str.cat(sep=','))"],
-        capture_output=True, text=True, cwd=elsewhere, env=bare_environment(site),
-    )
-    assert result.returncode == 0, result.stderr
-    package, root, packaged_regions = result.stdout.split()
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=elsewhere,
+                            env=bare_environment(site))
+    assert result.returncode == 0, result.stderr[-4000:]
+    return site, result.stdout.split()
+
+
+def test_the_package_finds_its_own_data_outside_any_book(tmp_path):
+    site, (package, root, packaged_regions) = run_with_the_wheel(
+        kit.wheel(ROOT)[1], "import comment_study; from comment_study.corpus import files; "
+                            "print(comment_study.__file__); print(files.project_root()); "
+                            "print(files.comments()['region'].str.replace(' ', '_').str.cat(sep=','))", tmp_path)
     assert Path(package).is_relative_to(site) and Path(root) == site / "comment_study" / "_data"
     assert packaged_regions == data.comments(ROOT)["region"].str.replace(" ", "_").str.cat(sep=",")
+
+
+def test_the_appendices_read_the_book_files_the_wheel_carries_outside_any_book(tmp_path):
+    """The contents, page sources, pins and build times are packaged, and the appendices' functions read them."""
+    content = kit.wheel(ROOT)[1]
+    archive = zipfile.ZipFile(io.BytesIO(content))
+    for relative in kit.book_files(ROOT):
+        assert archive.read(f"comment_study/_data/{relative.as_posix()}") == (ROOT / relative).read_bytes(), relative
+    assert {"_toc.yml", "bench.json", "requirements.txt", "chapters/instructors.md"} <= {p.as_posix() for p in kit.book_files(ROOT)}
+    _, printed = run_with_the_wheel(
+        content, "from comment_study.corpus import files; from comment_study.book import bench, environment, toc; "
+                 "root = files.project_root(); print(len(toc.pages(root))); "
+                 "print(len(environment.packages(root))); print(bench.recorded(root)['clean_s'])", tmp_path)
+    from comment_study.book import bench, environment, toc
+
+    assert printed == [str(len(toc.pages(ROOT))), str(len(environment.packages(ROOT))),
+                                     str(bench.recorded(ROOT)["clean_s"])]
 
 
 def test_the_wheel_carries_no_town_from_the_location_table():
@@ -140,11 +162,34 @@ def test_the_student_edition_pastes_values_numbers_exercises_and_moves_solutions
 RUN = """
 import sys, nbformat, comment_study
 from nbclient import NotebookClient
-notebook = nbformat.read(sys.argv[1], as_version=4)
-NotebookClient(notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": "."}}).execute()
-nbformat.write(notebook, sys.argv[2])
+for source, target in zip(sys.argv[1::2], sys.argv[2::2]):
+    notebook = nbformat.read(source, as_version=4)
+    NotebookClient(notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": "."}}).execute()
+    nbformat.write(notebook, target)
 print(comment_study.__file__)
 """
+
+
+def run_outside_the_book(archive: zipfile.ZipFile, pages: list[str], tmp_path: Path) -> dict[str, nbformat.NotebookNode]:
+    """Execute the kit's student notebooks of ``pages`` in a folder outside any book, with only the kit's wheel on the path."""
+    wheel = next(n for n in archive.namelist() if n.endswith(".whl"))
+    site = unpack_wheel(archive.read(wheel), tmp_path / "site")
+    student_dir = tmp_path / "student"
+    student_dir.mkdir()
+    arguments = []
+    for page in pages:
+        (student_dir / f"{page}.ipynb").write_bytes(archive.read(f"study-kit/notebooks/{page}.ipynb"))
+        arguments += [f"{page}.ipynb", f"{page}-executed.ipynb"]
+    result = subprocess.run([sys.executable, "-c", RUN, *arguments],
+                            capture_output=True, text=True, cwd=student_dir, env=bare_environment(site))
+    assert result.returncode == 0, result.stderr[-4000:]
+    assert Path(result.stdout.strip()).is_relative_to(site), "the kernel's Python imported the package from the wheel"
+    ran = {page: nbformat.read(student_dir / f"{page}-executed.ipynb", as_version=4) for page in pages}
+    for page, notebook in ran.items():
+        errors = [o for cell in notebook.cells for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+        assert not errors, page
+        assert all(cell.execution_count for cell in notebook.cells if cell.cell_type == "code"), page
+    return ran
 
 
 def solution_lines(source: str) -> list[str]:
@@ -168,14 +213,9 @@ def test_a_student_notebook_runs_with_only_the_package_installed(built_book, tmp
     assert f"pip install -r requirements.txt {Path(wheel).name}" in readme and "jupyter lab" in readme
     assert "jupyterlab==" in archive.read("study-kit/requirements.txt").decode()
 
-    site = unpack_wheel(archive.read(wheel), tmp_path / "site")
-    student_dir = tmp_path / "student"
-    student_dir.mkdir()
-    notebook_path = student_dir / f"{chapter}.ipynb"
-    notebook_path.write_bytes(archive.read(f"study-kit/notebooks/{chapter}.ipynb"))
     answers = nbformat.reads(archive.read(f"study-kit/answers/{chapter}-answers.ipynb").decode(), as_version=4)
 
-    student = nbformat.read(notebook_path, as_version=4)
+    student = nbformat.reads(archive.read(f"study-kit/notebooks/{chapter}.ipynb").decode(), as_version=4)
     prose = "\n".join(cell.source for cell in student.cells if cell.cell_type == "markdown")
     source = (built_book / "chapters" / f"{chapter}.md").read_text(encoding="utf-8")
     n_exercises = len(re.findall(r"^```\{exercise\}", source, re.MULTILINE))
@@ -188,27 +228,42 @@ def test_a_student_notebook_runs_with_only_the_package_installed(built_book, tmp
     assert lines, "the chapter's solutions hold plain prose to look for"
     assert not [line for line in lines if line in prose], "a solution is in the student notebook"
     assert all(line in key for line in lines)
+    run_outside_the_book(archive, [chapter], tmp_path)
 
-    executed = student_dir / f"{chapter}-executed.ipynb"
-    result = subprocess.run([sys.executable, "-c", RUN, str(notebook_path), str(executed)],
-                            capture_output=True, text=True, cwd=student_dir, env=bare_environment(site))
-    assert result.returncode == 0, result.stderr[-4000:]
-    ran = nbformat.read(executed, as_version=4)
-    errors = [o for cell in ran.cells for o in cell.get("outputs", []) if o.get("output_type") == "error"]
-    assert not errors
-    assert all(cell.execution_count for cell in ran.cells if cell.cell_type == "code")
-    assert Path(result.stdout.strip()).is_relative_to(site), "the kernel's Python imported the package from the wheel"
+
+def appendices_with_code(book: Path) -> list[str]:
+    """The appendix pages (unnumbered, in a part) whose source has code, by file name."""
+    from comment_study.book import toc
+
+    return [Path(p.file).name for p in toc.pages(book) if p.part and not p.numbered
+            and "{code-cell}" in toc.source(book, p.file).read_text(encoding="utf-8")]
 
 
 @pytest.mark.build
-def test_the_kit_holds_the_landing_page_and_every_chapter_with_its_answers(built_book):
+def test_every_appendix_notebook_runs_with_only_the_package_installed(built_book, tmp_path):
+    """The instructor guide, reproducing and environment appendices read the book's own files: the wheel's copy."""
+    archive = zipfile.ZipFile(built_book / "_build/html/downloads" / kit.KIT_NAME)
+    appendices = appendices_with_code(built_book)
+    assert {"instructors", "reproducing", "environment"} <= set(appendices)
+    ran = run_outside_the_book(archive, appendices, tmp_path)
+    for page, notebook in ran.items():
+        prose = "\n".join(cell.source for cell in notebook.cells if cell.cell_type == "markdown")
+        assert "{glue" not in prose and "{numref}" not in prose, page
+    plans = "\n".join(o.get("data", {}).get("text/markdown", "") for cell in ran["instructors"].cells
+                      for o in cell.get("outputs", []))
+    assert plans.count("minutes") >= 3, "the instructor guide's class plans were computed from the packaged sources"
+
+
+@pytest.mark.build
+def test_the_kit_holds_the_landing_page_every_chapter_and_appendix_with_code_and_the_answers(built_book):
     import yaml
 
     spec = yaml.safe_load((built_book / "_toc.yml").read_text(encoding="utf-8"))
     chapters = [entry["file"] for part in spec["parts"] if part.get("numbered") for entry in part["chapters"]]
     names = set(zipfile.ZipFile(built_book / "_build/html/downloads" / kit.KIT_NAME).namelist())
     notebooks = {n for n in names if n.startswith("study-kit/notebooks/")}
-    assert notebooks == {f"study-kit/notebooks/{Path(p).name}.ipynb" for p in [spec["root"], *chapters]}
+    pages = [Path(p).name for p in [spec["root"], *chapters]] + appendices_with_code(built_book)
+    assert notebooks == {f"study-kit/notebooks/{page}.ipynb" for page in pages}
     for chapter in chapters:
         if "{solution}" in (built_book / f"{chapter}.md").read_text(encoding="utf-8"):
             assert f"study-kit/answers/{Path(chapter).name}-answers.ipynb" in names, chapter

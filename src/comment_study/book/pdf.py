@@ -14,7 +14,12 @@
    key can be printed, or withheld, on its own;
 4. prints it with Debian's Chromium (through Playwright) to A4 with page numbers in the footer
    and the headings as the PDF's bookmarks, and copies the PDF into the HTML book, where the
-   landing page links it.
+   landing page links it;
+5. numbers the contents: the first print has a blank number of fixed width beside each entry;
+   poppler's ``pdftotext`` finds the page each section starts on (its first line after the
+   running head is the section's title), the numbers are written in and the book printed again.
+   The second print is read back the same way, and printed once more if a page moved; a
+   contents that never settles is an error.
 
 Why Chromium and not LaTeX: the chapters' tables, codebook cards and quotes are HTML outputs,
 which Sphinx's LaTeX builder would print as raw text or drop; Chromium prints what the web book
@@ -26,6 +31,7 @@ from __future__ import annotations
 import argparse
 import re
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 from urllib.parse import unquote, urldefrag
@@ -48,7 +54,9 @@ body { margin: 0; background: #fff; color: #1a1a1a; }
 .pdf-title h1 { font-size: 2.2em; line-height: 1.2; }
 .pdf-title p { font-size: 1.1em; color: #444; }
 .pdf-toc ol, .pdf-toc ul { list-style: none; padding-left: 0; }
-.pdf-toc li { margin: 0.25em 0; }
+.pdf-toc li { margin: 0.25em 0; display: flex; align-items: baseline; }
+.pdf-toc .pdf-toc-leader { flex: 1 1 auto; border-bottom: 1px dotted #999; margin: 0 0.4em; }
+.pdf-toc .pdf-toc-page { flex: 0 0 2.5em; text-align: right; }
 .pdf-toc .pdf-toc-part { font-weight: bold; margin-top: 0.9em; }
 .pdf-toc a { text-decoration: none; color: inherit; }
 h1, h2, h3 { break-after: avoid; }
@@ -60,6 +68,9 @@ div.solution section, div.dropdown section { display: block !important; }
 .headerlink, button, .toggle-button, .copybtn, .scroll-cue, nav, .prev-next-area { display: none !important; }
 .pdf-answer-key h2 { break-before: avoid; margin-top: 1.4em; }
 """
+
+ANSWER_KEY = "Answer key"
+"""The title of the answer key: its part in the contents, its entry, and its first page's heading."""
 
 FOOTER = ('<div style="font-size:8pt;width:100%;text-align:center;color:#555;">'
           '<span class="pageNumber"></span> / <span class="totalPages"></span></div>')
@@ -136,8 +147,18 @@ def _solutions(article: Tag) -> list[Tag]:
     return taken
 
 
-def edition_html(root: Path, html_root: Path) -> str:
-    """The whole book as one printable HTML document (title page, contents, pages, answer key)."""
+def contents_entry(anchor: str, title: str, numbers: dict[str, int]) -> str:
+    """One line of the contents: the linked title, a dotted leader and its page number (blank until known)."""
+    return (f'<li><a href="#{anchor}">{title}</a><span class="pdf-toc-leader"></span>'
+            f'<span class="pdf-toc-page">{numbers.get(anchor, "")}</span></li>')
+
+
+def edition_html(root: Path, html_root: Path, numbers: dict[str, int] | None = None) -> str:
+    """The whole book as one printable HTML document (title page, contents, pages, answer key).
+
+    ``numbers`` gives the page each section starts on, by its id (``p-<page>``), for the contents.
+    """
+    numbers = numbers or {}
     pages = toc.pages(root)
     files = {page.file for page in pages}
     first = _built(html_root, pages[0].file)
@@ -157,13 +178,13 @@ def edition_html(root: Path, html_root: Path) -> str:
         if page.part != current_part and page.part:
             contents.append(f'<li class="pdf-toc-part">{page.part}</li>')
             current_part = page.part
-        contents.append(f'<li><a href="#p-{slug(page.file)}">{shown_title}</a></li>')
+        contents.append(contents_entry(f"p-{slug(page.file)}", shown_title, numbers))
         body.append(f'<section class="pdf-page" id="p-{slug(page.file)}">{article.decode_contents()}</section>')
         if solutions:
             key.append(f"<h2>{shown_title}</h2>" + "".join(str(s) for s in solutions))
-    contents.append('<li class="pdf-toc-part">Answer key</li>')
-    contents.append('<li><a href="#p-answer-key">Solutions to the exercises</a></li>')
-    answer_key = ('<section class="pdf-page pdf-answer-key" id="p-answer-key"><h1>Answer key</h1>'
+    contents.append(f'<li class="pdf-toc-part">{ANSWER_KEY}</li>')
+    contents.append(contents_entry("p-answer-key", "Solutions to the exercises", numbers))
+    answer_key = (f'<section class="pdf-page pdf-answer-key" id="p-answer-key"><h1>{ANSWER_KEY}</h1>'
                   "<p>The worked solutions of every chapter's exercises, in the order of the chapters. "
                   "Each solution names its exercise by number.</p>" + "".join(key) + "</section>")
     return (
@@ -175,6 +196,41 @@ def edition_html(root: Path, html_root: Path) -> str:
         f'<section class="pdf-page pdf-toc"><h1>Contents</h1><ol>{"".join(contents)}</ol></section>'
         + "".join(body) + answer_key + "</article></div></body></html>"
     )
+
+
+def sections(document: str) -> list[tuple[str, str]]:
+    """Each section of the printable document that the contents lists: its id and its first heading's text."""
+    soup = BeautifulSoup(document, "html.parser")
+    listed = {link["href"].removeprefix("#") for link in soup.select(".pdf-toc a[href^='#']")}
+    return [(section["id"], " ".join(section.select_one("h1").get_text(" ").split()))
+            for section in soup.select("section.pdf-page[id]") if section["id"] in listed]
+
+
+def page_texts(pdf_file: Path) -> list[str]:
+    """The text of each page of a PDF, read with poppler's pdftotext (pages end with a form feed)."""
+    tool = shutil.which("pdftotext")
+    if tool is None:
+        raise FileNotFoundError("pdftotext (poppler-utils) is needed to number the PDF's contents "
+                                "(apt-get install -y --no-install-recommends poppler-utils)")
+    out = subprocess.run([tool, "-layout", str(pdf_file), "-"], capture_output=True, text=True, check=True).stdout
+    return out.split("\f")[:-1]
+
+
+def starts_with(text: str, heading: str, running_head: str) -> bool:
+    """Whether a page's text, after the running head, opens with ``heading``."""
+    words = " ".join(text.split()).removeprefix(" ".join(running_head.split())).strip()
+    return words.startswith(" ".join(heading.split()))
+
+
+def start_pages(texts: list[str], headings: list[tuple[str, str]], running_head: str) -> dict[str, int]:
+    """The page (from 1) each section starts on, found in order after the contents; an error names one not found."""
+    found, page = {}, 1 + next((i for i, text in enumerate(texts) if starts_with(text, "Contents", running_head)), 0)
+    for anchor, heading in headings:
+        page = next((i for i in range(page, len(texts)) if starts_with(texts[i], heading, running_head)), None)
+        if page is None:
+            raise ValueError(f"the printed PDF has no page that opens with {heading!r} ({anchor})")
+        found[anchor] = page + 1
+    return found
 
 
 def print_pdf(html_file: Path, out: Path, title: str) -> None:
@@ -204,12 +260,25 @@ def build(root: Path) -> Path:
     html_root = root / "_build" / "html"
     folder = root / "_build" / "pdf"
     folder.mkdir(parents=True, exist_ok=True)
-    source = folder / "comment-study.html"
-    source.write_text(edition_html(root, html_root), encoding="utf-8")
     out = folder / PDF_NAME
-    print_pdf(source, out, toc.pages(root)[0].title)
+    print_numbered(root, html_root, folder / "comment-study.html", out)
     shutil.copyfile(out, html_root / PDF_NAME)
     return out
+
+
+def print_numbered(root: Path, html_root: Path, source: Path, out: Path, passes: int = 3) -> dict[str, int]:
+    """Print the book until the page numbers written into its contents are the pages its sections start on."""
+    title = toc.pages(root)[0].title
+    numbers: dict[str, int] = {}
+    for _ in range(passes):
+        document = edition_html(root, html_root, numbers)
+        source.write_text(document, encoding="utf-8")
+        print_pdf(source, out, title)
+        found = start_pages(page_texts(out), sections(document), title)
+        if found == numbers:
+            return numbers
+        numbers = found
+    raise ValueError(f"{out}: the contents' page numbers did not settle after {passes} prints")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
+from comment_study.coding.codebook import Codebook
 from comment_study.book.style import ACCENT, FIGURE_WIDTH, MAIN, MIN_FONT, MUTED, NEGATIVE_COLOUR, TITLE_FONT, finish, wrap_titles
 
 
@@ -24,6 +25,37 @@ def sorted_bars(counts: pd.Series, title: str, xlabel: str, highlight: set[str] 
     return finish(fig)
 
 
+def colour_scale(values: list[np.ndarray], diverging: bool = False) -> tuple[mpl.colors.Colormap, mpl.colors.Normalize]:
+    """One colour scale for several matrices: PuOr centred on 0 when ``diverging`` (signed values), else cividis."""
+    finite = np.concatenate([v[~np.isnan(v)] for v in values])
+    if diverging:
+        limit = float(np.abs(finite).max()) or 1.0
+        return plt.get_cmap("PuOr"), mpl.colors.Normalize(-limit, limit)
+    return plt.get_cmap("cividis"), mpl.colors.Normalize(float(finite.min()), float(finite.max()))
+
+
+def cell_width(values: list[np.ndarray], fmt: str) -> float:
+    """Inches: a heatmap cell wide enough for the longest of its values at the smallest text size."""
+    finite = np.concatenate([v[~np.isnan(v)] for v in values])
+    return max(0.62, 0.62 * max(len(fmt.format(v)) for v in finite) * MIN_FONT / 72 + 0.2)
+
+
+def draw_cells(ax: plt.Axes, matrix: np.ndarray, cmap: mpl.colors.Colormap, norm: mpl.colors.Normalize,
+               fmt: str) -> mpl.image.AxesImage:
+    """A matrix as coloured cells with each value written in it, in ink that contrasts with its cell."""
+    image = ax.imshow(matrix, cmap=cmap, norm=norm, aspect="auto")
+    ax.grid(False)
+    for (i, j), value in np.ndenumerate(matrix):
+        if not np.isnan(value):
+            red, green, blue, _ = cmap(norm(value))
+            ink = "black" if 0.299 * red + 0.587 * green + 0.114 * blue > 0.5 else "white"
+            text = fmt.format(value)
+            if text.startswith("-") and not any(d in text for d in "123456789"):
+                text = text[1:]  # a value that rounds to zero is shown as 0, not -0
+            ax.text(j, i, text, ha="center", va="center", fontsize=MIN_FONT, color=ink)
+    return image
+
+
 def heatmap_panels(tables: dict[str, pd.DataFrame], title: str, cbar_label: str, fmt: str = "{:.0f}",
                    xlabel: str = "", ylabel: str = "", diverging: bool = False) -> plt.Figure:
     """One or more heatmaps side by side on one colour scale, every cell's value written in it.
@@ -32,35 +64,80 @@ def heatmap_panels(tables: dict[str, pd.DataFrame], title: str, cbar_label: str,
     such as correlations; otherwise the sequential cividis is used (counts, shares).
     """
     values = [t.to_numpy(dtype=float) for t in tables.values()]
-    finite = np.concatenate([v[~np.isnan(v)] for v in values])
-    if diverging:
-        limit = float(np.abs(finite).max()) or 1.0
-        cmap, norm = plt.get_cmap("PuOr"), mpl.colors.Normalize(-limit, limit)
-    else:
-        cmap, norm = plt.get_cmap("cividis"), mpl.colors.Normalize(float(finite.min()), float(finite.max()))
+    cmap, norm = colour_scale(values, diverging)
     rows, cols = max(t.shape[0] for t in tables.values()), sum(t.shape[1] for t in tables.values())
     # Cells wide and tall enough for their values at the smallest text size: a heatmap wider than a
     # phone is shown at full size in a box that scrolls sideways (book.css), never shrunk.
-    cell = max(0.62, 0.62 * max(len(fmt.format(v)) for v in finite) * MIN_FONT / 72 + 0.2)
+    cell = cell_width(values, fmt)
     fig, axes = plt.subplots(1, len(tables), squeeze=False, layout="constrained",
                              figsize=(cell * cols + 2.6 * len(tables) + 1.2, 0.42 * rows + 2.8))
     for ax, (name, table), matrix in zip(axes[0], tables.items(), values):
-        image = ax.imshow(matrix, cmap=cmap, norm=norm, aspect="auto")
+        image = draw_cells(ax, matrix, cmap, norm, fmt)
         ax.set_xticks(range(table.shape[1]), [str(c) for c in table.columns], rotation=40, ha="right")
         ax.set_yticks(range(table.shape[0]), [str(r) for r in table.index] if ax is axes[0][0] else [])
-        ax.grid(False)
-        for (i, j), value in np.ndenumerate(matrix):
-            if not np.isnan(value):
-                red, green, blue, _ = cmap(norm(value))
-                ink = "black" if 0.299 * red + 0.587 * green + 0.114 * blue > 0.5 else "white"
-                text = fmt.format(value)
-                if text.startswith("-") and not any(d in text for d in "123456789"):
-                    text = text[1:]  # a value that rounds to zero is shown as 0, not -0
-                ax.text(j, i, text, ha="center", va="center", fontsize=MIN_FONT, color=ink)
         ax.set_title(name, fontsize=MIN_FONT, fontweight="normal")
         ax.set_xlabel(xlabel)
     axes[0][0].set_ylabel(ylabel)
     fig.colorbar(image, ax=list(axes[0]), label=cbar_label, shrink=0.8)
+    fig.suptitle(title, x=0.01, ha="left", fontsize=TITLE_FONT, fontweight="bold")
+    return finish(fig)
+
+
+PHONE_FIGURE_WIDTH = 4.6
+"""Inches: the widest a figure may be drawn and still show its MIN_FONT text at 80% of the body text
+on a 390-px phone (shown 358 px wide: 12 pt at DPI scaled by 358 / (4.6 x 110) is 13 px, over 12.8)."""
+
+
+def text_width(text: str, size: float = MIN_FONT) -> float:
+    """Inches: how wide ``text`` is drawn at ``size`` points in the figures' font."""
+    from matplotlib.textpath import TextPath
+
+    return TextPath((0, 0), text, size=size).get_extents().width / 72
+
+
+def category_columns(codebook: Codebook, present: list[str], per_panel: int) -> list[tuple[str, list[str]]]:
+    """Each category's codes (those in ``present``, in codebook order) in runs of at most ``per_panel``, titled by category."""
+    panels = []
+    for category in codebook.categories:
+        codes = [code.id for code in codebook.in_category(category) if code.id in present]
+        size = -(-len(codes) // -(-len(codes) // per_panel)) if codes else 1  # runs of near-equal length
+        runs = [codes[i:i + size] for i in range(0, len(codes), size)]
+        panels += [(category if len(runs) == 1 else f"{category} ({n} of {len(runs)})", run)
+                   for n, run in enumerate(runs, start=1)]
+    return panels
+
+
+def heatmap_by_category(matrix: pd.DataFrame, codebook: Codebook, title: str, fmt: str = "{:.0%}") -> plt.Figure:
+    """A square matrix of conditional shares split for a phone: one panel per category, stacked.
+
+    ``matrix`` holds, in row ``a`` and column ``b``, the share of code ``a``'s comments that also
+    carry code ``b`` (:func:`comment_study.analysis.findings.conditional_matrix`). Each panel
+    takes one category's codes as its columns (a category with more codes than fit the width is
+    split over several panels) and every code as its rows, so that a column reads as a row of
+    ``matrix``: of the comments with the column's code, the share that carry each row's code.
+    The figure is drawn no wider than a phone shows at a legible scale, one colour scale for all.
+    """
+    codes = [str(c) for c in matrix.index]
+    values = [matrix.to_numpy(dtype=float)]
+    cmap, norm = colour_scale(values)
+    cell = cell_width(values, fmt) - 0.12
+    labels = max(text_width(code) for code in codes) + 0.35
+    column_labels = max(text_width(part) for code in codes for part in code.split("_")) * 1.2 + 0.35
+    per_panel = max(1, int((PHONE_FIGURE_WIDTH - labels - 0.2) // cell))
+    panels = category_columns(codebook, codes, per_panel)
+    row_height = 0.27
+    panel_height = row_height * len(codes) + column_labels + 0.45
+    fig, axes = plt.subplots(len(panels), 1, squeeze=False, layout="constrained",
+                             figsize=(min(PHONE_FIGURE_WIDTH, labels + cell * per_panel + 0.2),
+                                      panel_height * len(panels) + 0.6))
+    for ax, (name, columns) in zip(axes[:, 0], panels):
+        draw_cells(ax, matrix.loc[columns, codes].T.to_numpy(dtype=float), cmap, norm, fmt)
+        ax.xaxis.tick_top()
+        ax.set_xticks(range(len(columns)), [c.replace("_", "_\n") for c in columns], rotation=90)
+        ax.set_yticks(range(len(codes)), codes)
+        ax.tick_params(length=0)
+        ax.set_title(name, fontsize=TITLE_FONT, fontweight="bold", loc="left")
+        ax.spines[:].set_visible(False)
     fig.suptitle(title, x=0.01, ha="left", fontsize=TITLE_FONT, fontweight="bold")
     return finish(fig)
 

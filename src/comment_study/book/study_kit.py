@@ -4,9 +4,8 @@ A notebook downloaded from the book runs only inside the book's folder. The kit 
 student takes away instead (``downloads/study-kit.zip`` in the built book, linked from the
 landing page and the instructor guide; ``make kit`` writes it too):
 
-- ``notebooks/<page>.ipynb``: the executed notebook of the landing page and of each chapter
-  (the numbered parts; the appendices read the book's own folder and are left out) made for a
-  student: every
+- ``notebooks/<page>.ipynb``: the executed notebook of every page with code (the landing page,
+  the chapters and the appendices) made for a student: every
   ``{glue:text}`` role replaced by its value (read from the glue outputs in the notebook,
   formatted as myst-nb formats it), exercises as numbered Markdown headings, admonitions as
   quotes, cross-references as their text, and the worked solutions taken out;
@@ -14,7 +13,10 @@ landing page and the instructor guide; ``make kit`` writes it too):
 - ``comment_study-<version>-py3-none-any.whl``: the package with a copy of ``data/`` inside
   it (``comment_study/_data/data/``, with the REFI-QDA files the build wrote into
   ``_data/downloads/``, which the codebook chapter reads back), which :func:`comment_study.corpus.files.project_root`
-  falls back to when no book folder is found, so a notebook runs in any folder;
+  falls back to when no book folder is found, so a notebook runs in any folder; beside
+  ``data/`` it holds a snapshot of the book's own files that the appendices read
+  (:func:`book_files`: ``_toc.yml``, every page's source, the pins and ``bench.json``), taken
+  when the wheel is built;
 - ``requirements.txt`` (the book's pins, without the editable install) and a README with
   the two commands that set up a virtual environment and open JupyterLab.
 
@@ -42,6 +44,7 @@ import nbformat
 
 from comment_study.book import toc
 from comment_study.book import sphinx_downloads
+from comment_study.book.sphinx_fresh import ROOT_INPUTS
 from comment_study.book.sphinx_downloads import write_if_changed
 from comment_study.corpus import export, files
 
@@ -114,6 +117,17 @@ def built_downloads(root: Path) -> list[Path]:
     return [folder / name for name in names if (root / folder / name).is_file()]
 
 
+def book_files(root: Path) -> list[Path]:
+    """The book's own files that pages read, relative to ``root``: the contents, every page's source, the root inputs.
+
+    The appendices list the chapters with their reading times and exercises (from ``_toc.yml``
+    and the sources), the pinned packages and the build times (``sphinx_fresh.ROOT_INPUTS``);
+    the wheel carries a copy so that their student notebooks run outside the book too.
+    """
+    sources = [toc.source(root, page.file).relative_to(root) for page in toc.pages(root)]
+    return [Path("_toc.yml"), *sources, *(Path(name) for name in ROOT_INPUTS if (root / name).is_file())]
+
+
 def _record_hash(content: bytes) -> str:
     return "sha256=" + base64.urlsafe_b64encode(hashlib.sha256(content).digest()).rstrip(b"=").decode()
 
@@ -126,7 +140,7 @@ def _zip_write(archive: zipfile.ZipFile, name: str, content: bytes) -> None:
 
 
 def wheel(root: Path) -> tuple[str, bytes]:
-    """The package as a pure-Python wheel, with ``data/`` under ``comment_study/_data/``: its file name and bytes."""
+    """The package as a pure-Python wheel, with ``data/`` and the book's files under ``comment_study/_data/``: its file name and bytes."""
     project = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     name, version = project["name"].replace("-", "_"), project["version"]
     package = root / "src" / "comment_study"
@@ -135,7 +149,7 @@ def wheel(root: Path) -> tuple[str, bytes]:
         relative = path.relative_to(package)
         if path.is_file() and "__pycache__" not in relative.parts and relative.parts[0] != files.PACKAGED_DATA:
             members[f"comment_study/{relative.as_posix()}"] = path.read_bytes()
-    for relative in data_files(root) + built_downloads(root):
+    for relative in data_files(root) + built_downloads(root) + book_files(root):
         content = locations_needed(root) if relative == files.LOCATIONS else (root / relative).read_bytes()
         members[f"comment_study/{files.PACKAGED_DATA}/{relative.as_posix()}"] = content
     info = f"{name}-{version}.dist-info"
@@ -290,7 +304,7 @@ class Edition:
 
 
 def student_editions(root: Path, notebooks: Path, glued: Path) -> dict[str, bytes]:
-    """The student and answer notebooks of the landing page and every chapter, by path in the kit.
+    """The student and answer notebooks of every page with code, by path in the kit.
 
     ``notebooks`` holds each page's executed notebook (``<page>.ipynb``, with its outputs: the
     HTML book's ``_sources``), ``glued`` the values each page glued (``<page>.glue.json``:
@@ -299,8 +313,6 @@ def student_editions(root: Path, notebooks: Path, glued: Path) -> dict[str, byte
     edition = Edition(root)
     out = {}
     for page in toc.pages(root):
-        if page.part and not page.numbered:
-            continue  # an appendix: it describes the book's own folder (its toc, pins, timings), not the study
         source = notebooks / f"{page.file}.ipynb"
         if not source.is_file():
             continue
@@ -321,8 +333,9 @@ README = """# Study kit: {title}
 
 A student edition of the book's chapters, to run and change on your own computer.
 
-- `notebooks/`: one notebook per chapter, and one for the landing page. The numbers the book prints are written in; the
-  exercises are at the end of each notebook.
+- `notebooks/`: one notebook per chapter, one for the landing page and one for each appendix
+  with code (the instructor guide, reproducing the book, ...). The numbers the book prints are
+  written in; the exercises are at the end of each chapter's notebook.
 - `answers/`: the worked solutions, one notebook per chapter, kept apart so that you can try
   the exercises first.
 - `{wheel}`: the study's Python package, which carries the study's de-identified data
