@@ -513,17 +513,26 @@ def shown(table: pd.DataFrame, entry: str, codes: list[str] | None = None) -> "p
     rows = entry_rows(table, entry)
     rows = rows if codes is None else rows.set_index("code").loc[codes].reset_index()
     a, b = rows["label_a"].iloc[0], rows["label_b"].iloc[0]
+    paired = rows["test"].iloc[0] == PAIRED
+    p_columns = ["author-level p (adj.)", f"{'McNemar' if paired else 'Fisher'} p (adj.)"]
     frame = pd.DataFrame({
         "code": rows["code"].to_numpy(),
         f"{a} (n = {int(rows['n_a'].iloc[0])})": rows["share_a"].to_numpy(),
         f"{b} (n = {int(rows['n_b'].iloc[0])})": rows["share_b"].to_numpy(),
-        "author-level p (adj.)": rows["p_author_adj"].to_numpy(),
-        "Fisher p (adj.)": rows["p_fisher_adj"].to_numpy(),
+        p_columns[0]: rows["p_author_adj"].to_numpy(),
+        p_columns[1]: rows["p_fisher_adj"].to_numpy(),
         "verdict": rows["verdict"].to_numpy(),
     }).set_index("code")
     shares = list(frame.columns[:2])
-    return (frame.style.format("{:.0%}", subset=shares)
-            .format("{:.3f}", subset=["author-level p (adj.)", "Fisher p (adj.)"], na_rep="–"))
+    return frame.style.format("{:.0%}", subset=shares).format(table_p, subset=p_columns, na_rep="–")
+
+
+def table_p(p: float) -> str:
+    """A p-value for a table: two significant digits, and ``< 0.001`` below that."""
+    if p < 0.001:
+        return "< 0.001"
+    text = f"{p:.2g}"
+    return text if "." in text else f"{text}.0"
 
 
 def changed_verdicts(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
