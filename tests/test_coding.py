@@ -85,6 +85,46 @@ def test_duplicate_code_id_is_rejected(tmp_path):
         codebook.load(path, {1})
 
 
+BASE_TWO = BASE.replace(
+    "tone:", "  - {id: two, label: Two, category: A, origin: a priori, definition: d, include: i, exclude: e, examples: [2]}\ntone:")
+
+
+@pytest.mark.parametrize(
+    ("overlaps", "message"),
+    [
+        ("  - {codes: [one, three], rule: r}\n", r"line 8: overlap one \+ three: unknown code\(s\) \['three'\]"),
+        ("  - {codes: [one, one], rule: r}\n", r"line 8: overlap one \+ one: a code cannot overlap itself"),
+        ("  - {codes: [one, two], rule: r}\n  - {codes: [two, one], rule: s}\n",
+         r"line 9: overlap two \+ one: duplicate pair \(already listed at line 8\)"),
+        ("  - {codes: [one, two], rule: '  '}\n", r"line 8: overlap one \+ two: missing rule"),
+        ("  - {codes: [one, two]}\n", r"line 8: an overlap needs exactly the fields 'codes' and 'rule'"),
+        ("  - {codes: [one], rule: r}\n", r"line 8: an overlap's codes must be a list of two code ids"),
+    ],
+)
+def test_bad_overlap_is_refused_with_file_line_and_pair(tmp_path, overlaps, message):
+    path = write_codebook(tmp_path, BASE_TWO + "overlaps:\n" + overlaps)
+    with pytest.raises(codebook.CodebookError, match=re.escape(str(path)) + ", " + message):
+        codebook.load(path, {1, 2})
+
+
+def test_a_good_overlap_is_found_in_either_order(tmp_path):
+    path = write_codebook(tmp_path, BASE_TWO + "overlaps:\n  - {codes: [one, two], rule: both take it}\n")
+    book = codebook.load(path, {1, 2})
+    assert book.overlap("two", "one").rule == "both take it"
+    assert book.overlap("one", "one") is None
+
+
+def test_every_rule_made_pair_names_two_codes_of_the_codebook_and_its_rule(book):
+    assert book.overlaps, "the codebook lists the pairs its rules make co-occur"
+    for overlap in book.overlaps:
+        first, second = overlap.codes
+        assert first in book.ids and second in book.ids and first != second
+        assert overlap.rule
+    assert len({frozenset(o.codes) for o in book.overlaps}) == len(book.overlaps)
+    # the methods review's example: both rules include parents posting children's pictures
+    assert "pictures" in book.overlap("prevention", "blame_parents").rule
+
+
 def test_primary_sheet_codes_every_comment_once(primary, comments):
     assert primary["comment_id"].tolist() == comments["comment_id"].tolist()
 

@@ -125,3 +125,16 @@ def test_verdict_says_why_a_difference_was_not_tested_and_reads_the_p_value():
     rare, group = _toy(40, 40, 1, 1)
     untested = findings.compare(rare, ["x"], group, ("a", "b")).loc["x"]
     assert findings.verdict(untested) == f"not tested: fewer than {findings.MIN_CODED} comments carry the code"
+
+
+def test_rule_made_pairs_are_flagged_in_the_lift_table_in_either_order(study):
+    pairs = findings.flag_rule_made(findings.strongest_pairs(study.table, study.codes), study.book)
+    flagged = pairs.set_index("pair")[findings.RULE_MADE]
+    # the methods review's example: both rules include parents posting children's pictures
+    assert flagged["blame_parents + prevention"] == "yes"
+    assert flagged["survivor + known_offenders"] == "no"
+    listed = {frozenset(o.codes) for o in study.book.overlaps}
+    assert all((flag == "yes") == (frozenset((a, b)) in listed)
+               for a, b, flag in zip(pairs["first"], pairs["second"], pairs[findings.RULE_MADE]))
+    swapped = findings.flag_rule_made(pairs.rename(columns={"first": "second", "second": "first"}), study.book)
+    assert swapped[findings.RULE_MADE].tolist() == pairs[findings.RULE_MADE].tolist()

@@ -178,6 +178,18 @@ def strongest_pairs(table: pd.DataFrame, codes: list[str], min_count: int = MIN_
     return pd.DataFrame(rows).sort_values(["lift", "together"], ascending=False).reset_index(drop=True)
 
 
+RULE_MADE = "made by the rules"
+
+
+def flag_rule_made(pairs: pd.DataFrame, book: codebook.Codebook, first: str = "first", second: str = "second") -> pd.DataFrame:
+    """The pairs with a column saying whether the codebook's rules send one content to both codes (its ``overlaps``), and the rule.
+
+    Such a pair's co-occurrence is partly made by the rules, so chapters flag it and do not read it as a finding.
+    """
+    rules = [book.overlap(a, b) for a, b in zip(pairs[first], pairs[second])]
+    return pairs.assign(**{RULE_MADE: ["yes" if r else "no" for r in rules], "rule": [r.rule if r else "" for r in rules]})
+
+
 def show(study: Study, comment_ids: list[int], max_words: int | None = 80) -> "quotes.QuoteList":
     """The comments, quoted (names redacted, shortened) or, for disclosures, paraphrased from their memo."""
     memos = study.table.set_index("comment_id")["memo"]

@@ -1,7 +1,7 @@
 """The codebook: load ``data/codebook.yml``, check it against its schema, and render it.
 
-Validation errors name the file and the code, so a typo in the codebook stops the build
-with a message a researcher can act on.
+Validation errors name the file and the code (and, for the overlaps, the line), so a typo in
+the codebook stops the build with a message a researcher can act on.
 """
 
 from __future__ import annotations
@@ -39,6 +39,14 @@ class Code:
 
 
 @dataclass(frozen=True)
+class Overlap:
+    """Two codes whose rules send one and the same content to both: their co-occurrence is partly made by the rules."""
+
+    codes: tuple[str, str]
+    rule: str
+
+
+@dataclass(frozen=True)
 class Codebook:
     """The codes in their order, their categories, and the tone scale."""
 
@@ -46,6 +54,7 @@ class Codebook:
     categories: tuple[str, ...]
     tones: dict[str, str] = field(default_factory=dict)
     tone_definition: str = ""
+    overlaps: tuple[Overlap, ...] = ()
 
     @property
     def ids(self) -> list[str]:
@@ -61,6 +70,11 @@ class Codebook:
     def example_ids(self) -> frozenset[int]:
         """Every comment the codebook shows as an example: kept out of the reliability samples."""
         return frozenset(e for c in self.codes for e in c.examples)
+
+    def overlap(self, first: str, second: str) -> Overlap | None:
+        """The rule that makes ``first`` and ``second`` co-occur (in either order), or None."""
+        pair = {first, second}
+        return next((o for o in self.overlaps if set(o.codes) == pair), None)
 
 
 def load(path: Path | str, comment_ids: set[int] | None = None) -> Codebook:
@@ -106,7 +120,47 @@ def load(path: Path | str, comment_ids: set[int] | None = None) -> Codebook:
     values = tone.get("values", {})
     if tuple(values) != TONES:
         raise CodebookError(f"{path}: tone values must be {list(TONES)}")
-    return Codebook(tuple(codes), categories, dict(values), tone.get("definition", ""))
+    overlaps = _overlaps(path, raw.get("overlaps", []), [c.id for c in codes])
+    return Codebook(tuple(codes), categories, dict(values), tone.get("definition", ""), overlaps)
+
+
+def _item_lines(path: Path | str, key: str) -> list[int]:
+    """The line (1-based) of each item of the top-level list ``key``, read from the YAML's node tree."""
+    root = yaml.compose(Path(path).read_text(encoding="utf-8"))
+    for name, value in getattr(root, "value", []):
+        if name.value == key and isinstance(value, yaml.SequenceNode):
+            return [item.start_mark.line + 1 for item in value.value]
+    return []
+
+
+def _overlaps(path: Path | str, raw: object, ids: list[str]) -> tuple[Overlap, ...]:
+    """Check the ``overlaps`` list: two known, different codes per item, no pair twice, a rule given."""
+    if not isinstance(raw, list):
+        raise CodebookError(f"{path}: 'overlaps' must be a list of pairs of codes")
+    lines = _item_lines(path, "overlaps")
+    known, seen, out = set(ids), {}, []
+    for position, item in enumerate(raw):
+        at = f"line {lines[position]}" if position < len(lines) else f"overlap #{position + 1}"
+        where = f"{path}, {at}"
+        if not isinstance(item, dict) or set(item) != {"codes", "rule"}:
+            raise CodebookError(f"{where}: an overlap needs exactly the fields 'codes' and 'rule'")
+        pair = item["codes"]
+        if not isinstance(pair, list) or len(pair) != 2 or not all(isinstance(c, str) for c in pair):
+            raise CodebookError(f"{where}: an overlap's codes must be a list of two code ids, not {pair!r}")
+        where += f": overlap {pair[0]} + {pair[1]}"
+        unknown = [c for c in pair if c not in known]
+        if unknown:
+            raise CodebookError(f"{where}: unknown code(s) {unknown}")
+        if pair[0] == pair[1]:
+            raise CodebookError(f"{where}: a code cannot overlap itself")
+        key = frozenset(pair)
+        if key in seen:
+            raise CodebookError(f"{where}: duplicate pair (already listed at {seen[key]})")
+        seen[key] = at
+        if not isinstance(item["rule"], str) or not item["rule"].strip():
+            raise CodebookError(f"{where}: missing rule (say which rule makes the two codes co-occur)")
+        out.append(Overlap((pair[0], pair[1]), " ".join(item["rule"].split())))
+    return tuple(out)
 
 
 def as_text(book: Codebook) -> str:
