@@ -40,8 +40,32 @@ def test_codebook_validates_and_keeps_the_a_priori_ids(book):
 def test_every_code_example_carries_its_code(book, primary):
     coded = primary.set_index("comment_id")
     for code in book.codes:
-        assert code.examples, code.id
+        if not code.examples:  # only a code whose every comment is protected may show none (survivor)
+            from comment_study.study import quotes
+            assert set(coded.index[coded[code.id] == 1]) <= set(quotes.protected_ids()), code.id
         assert all(coded.loc[cid, code.id] == 1 for cid in code.examples), code.id
+
+
+def test_codebook_examples_lie_outside_every_reliability_sample(book, comments):
+    """Version 4's examples name no comment the second coder codes, in the main or the supplementary sample."""
+    supplementary = coding.load_sample_file(ROOT / "data/coding/supplementary_sample.csv", comments)
+    assert not book.example_ids & set(coding.reliability_sample(comments))
+    assert not book.example_ids & set(supplementary["comment_id"])
+
+
+def test_codebook_rules_name_no_comment_of_a_reliability_sample(book, comments):
+    supplementary = coding.load_sample_file(ROOT / "data/coding/supplementary_sample.csv", comments)
+    sampled = set(coding.reliability_sample(comments)) | set(supplementary["comment_id"])
+    for code in book.codes:
+        rules = " ".join([code.definition, code.include, code.exclude])
+        named = {int(n) for n in re.findall(r"comments? (\d+)", rules)}
+        assert not named & sampled, code.id
+
+
+def test_version_three_examples_named_comments_of_the_main_sample(comments):
+    """What the reliability chapter reports: rounds 1-2's codebook showed the second coder sampled comments."""
+    version3 = codebook.load(ROOT / "data/coding/round2/codebook.yml", set(comments["comment_id"]))
+    assert len(version3.example_ids & set(coding.reliability_sample(comments))) == 13
 
 
 def write_codebook(tmp_path, text: str):
@@ -169,7 +193,8 @@ def test_a_row_with_missing_fields_is_refused_with_its_line(tmp_path, book, comm
     lines = path.read_text().split("\n")
     lines[line - 1] = lines[line - 1].rsplit(",", 3)[0]
     path.write_text("\n".join(lines))
-    with pytest.raises(coding.CodingSheetError, match=rf"sheet\.csv, line {line}: \d+ fields, but the header has 27"):
+    with pytest.raises(coding.CodingSheetError,
+                       match=rf"sheet\.csv, line {line}: \d+ fields, but the header has {len(coding.sheet_columns(book))}"):
         coding.load_sheet(path, book, comments, complete=True)
 
 
@@ -307,51 +332,49 @@ def test_bad_sample_file_is_refused_with_file_line_and_column(tmp_path, comments
         coding.load_sample_file(path, comments)
 
 
-def test_preserved_round_three_supplementary_sample_is_a_valid_sample_file(comments):
-    """data/coding/round3/ keeps the sample the second coder coded blind; it reads as a sample file."""
-    sample = coding.load_sample_file(ROOT / "data/coding/round3/supplementary_sample.csv", comments)
-    coded_blind = pd.read_csv(ROOT / "data/coding/round3/secondary_supplementary.csv")
-    assert sample["comment_id"].tolist() == sorted(coded_blind["comment_id"])
+def test_supplementary_sample_file_is_valid_outside_the_main_sample_and_coded_blind(comments, book):
+    """data/coding/supplementary_sample.csv reads as a sample file; the second coder's sheet codes exactly its comments."""
+    sample = coding.load_sample_file(ROOT / "data/coding/supplementary_sample.csv", comments)
+    coded_blind = coding.load_supplementary(ROOT / "data/coding/supplementary.csv",
+                                            ROOT / "data/coding/supplementary_sample.csv", book, comments)
+    assert sample["comment_id"].tolist() == coded_blind["comment_id"].tolist()
     assert not set(sample["comment_id"]) & set(coding.reliability_sample(comments))
 
 
-# --- round three, kept in data/coding/round3/ and not yet read by the book ----------------------
+# --- round three: the recoding by reading (data/coding/round3/) and what the book reads ---------
 
 ROUND3 = ROOT / "data/coding/round3"
 ROUND3_CODES = ["blame_government", "remedy_funding", "remedy_law", "tech_fix", "tech_doubt"]
 
 
-@pytest.fixture(scope="module")
-def book3(comments):
-    return codebook.load(ROUND3 / "codebook.yml", set(comments["comment_id"]))
+def test_round_three_codebook_holds_the_five_codes(book):
+    assert set(ROUND3_CODES) <= set(book.ids)
 
 
-def test_round_three_codebook_holds_the_five_codes(book3):
-    assert set(ROUND3_CODES) <= set(book3.ids)
-
-
-def test_round_three_primary_recoding_covers_every_comment_with_0_or_1(comments):
+def test_round_three_primary_recoding_covers_every_comment_and_is_what_the_book_reads(comments, primary):
     table = pd.read_csv(ROUND3 / "primary_round3.csv", keep_default_na=False)
     assert list(table.columns) == ["comment_id", *ROUND3_CODES, "memo_round3"]
     assert sorted(table["comment_id"]) == sorted(comments["comment_id"])
     assert table[ROUND3_CODES].isin([0, 1]).all().all()
     assert (table.loc[table["comment_id"].isin(comments.loc[~comments["is_empty"], "comment_id"]), "memo_round3"]
             .str.strip() != "").all()
+    merged = primary.merge(table, on="comment_id", suffixes=("", "_round3"))
+    for code in ROUND3_CODES:
+        assert (merged[code] == merged[f"{code}_round3"]).all(), code
 
 
-def test_round_three_second_coding_is_of_the_main_sample_and_validates(comments, book3):
+def test_round_three_second_coding_is_of_the_main_sample_and_is_what_the_book_reads(comments, book):
     main = pd.read_csv(ROUND3 / "secondary_main.csv", keep_default_na=False)
     assert list(main.columns) == ["comment_id", *ROUND3_CODES, "memo"]
     assert main["comment_id"].tolist() == coding.reliability_sample(comments)
-    assert main[ROUND3_CODES].isin([0, 1]).all().all()
-    supplementary = coding.load_sheet(ROUND3 / "secondary_supplementary.csv", book3, comments, complete=False)
-    assert len(supplementary) == len(coding.load_sample_file(ROUND3 / "supplementary_sample.csv", comments))
+    secondary = coding.load_sheet(ROOT / "data/coding/secondary.csv", book, comments, complete=False)
+    merged = secondary.merge(main, on="comment_id", suffixes=("", "_round3"))
+    assert len(merged) == len(main)
+    for code in ROUND3_CODES:
+        assert (merged[code] == merged[f"{code}_round3"]).all(), code
 
 
-def test_round_three_supplementary_sample_is_what_the_stated_rule_draws(comments, book3):
-    """The rule, run on the primary coding with the round-3 recoding and version 4's examples, draws the kept file."""
-    recoded = pd.read_csv(ROUND3 / "primary_round3.csv").drop(columns=["memo_round3"])
-    primary = pd.read_csv(ROOT / "data/coding/primary.csv").drop(columns=["blame_government", "tech_fix"])
-    drawn = coding.study_supplementary_sample(primary.merge(recoded, on="comment_id", validate="one_to_one"),
-                                              comments, book3)
-    pd.testing.assert_frame_equal(coding.load_sample_file(ROUND3 / "supplementary_sample.csv", comments), drawn)
+def test_round_three_supplementary_sample_is_what_the_stated_rule_draws(comments, book, primary):
+    """The rule, run on the primary coding (with the round-3 recoding) and version 4's examples, draws the kept file."""
+    drawn = coding.study_supplementary_sample(primary, comments, book)
+    pd.testing.assert_frame_equal(coding.load_sample_file(ROOT / "data/coding/supplementary_sample.csv", comments), drawn)
