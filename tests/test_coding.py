@@ -378,3 +378,15 @@ def test_round_three_supplementary_sample_is_what_the_stated_rule_draws(comments
     """The rule, run on the primary coding (with the round-3 recoding) and version 4's examples, draws the kept file."""
     drawn = coding.study_supplementary_sample(primary, comments, book)
     pd.testing.assert_frame_equal(coding.load_sample_file(ROOT / "data/coding/supplementary_sample.csv", comments), drawn)
+
+
+def test_codebook_cards_show_why_a_code_was_added_and_how_it_was_revised(book):
+    """The codebook chapter renders version 4: the new codes' memos and the revised notes appear on their cards."""
+    import html as html_module
+
+    page = codebook.to_html(book, {}, 1, {})
+    card = lambda cid: page[page.index(f'id="code-{cid}"'):].split('<div class="codebook-code"')[0]
+    assert "Revised." in card("blame_government") and html_module.escape(book.by_id("blame_government").revised) in card("blame_government")
+    assert "Revised." not in card("distress")
+    for cid in ["remedy_funding", "remedy_law", "tech_doubt"]:
+        assert "Why it was added." in card(cid) and html_module.escape(book.by_id(cid).memo)[:60] in card(cid)
