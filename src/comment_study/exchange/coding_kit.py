@@ -103,7 +103,7 @@ Check it and see your agreement with the study's primary coding, per code with i
 A sheet with a bad value is refused with the file, the line, the column and the value, so you can
 correct it. To add it to the book, name it after the coder (a pseudonym or a group name, never a
 commenter's name), for example `coder-k.csv`, and put it in `{FOLDER}/` of the book's repository:
-the reliability chapter then reports it, one row per sheet.
+the reliability chapter then reports it, one column per sheet.
 
 Never search for the comments' text online or paste it into other services: it can identify the
 people who wrote them.
