@@ -129,3 +129,61 @@ def test_agreement_table_reports_undefined_in_words():
     second = first.copy()
     table = agreement.agreement_table(first, second, ["x", "y"])
     assert table.loc["x", "verdict"] == "undefined" and table.loc["y", "verdict"] == "reliable"
+
+
+# --- the examples a codebook showed the second coder ------------------------------------------
+
+def test_without_examples_leaves_out_only_the_example_comments_and_recomputes_alpha():
+    """Comment 3, the one disagreement, is an example: without it the coders agree perfectly."""
+    first = pd.DataFrame({"comment_id": range(1, 13), "x": [1, 1, 1, 0, 0, 0] * 2, "memo": "m"})
+    second = first.copy()
+    second.loc[second["comment_id"] == 3, "x"] = 0
+    second.loc[second["comment_id"] == 9, "x"] = 0
+    table = agreement.without_examples(first, second, ["x"], examples=[3, 99])
+    row = table.loc["x"]
+    assert (row["n_with"], row["n_examples"], row["n_without"]) == (12, 1, 11)
+    assert row["alpha_with"] == pytest.approx(agreement.krippendorff_alpha(first["x"], second["x"]))
+    kept = first["comment_id"] != 3
+    assert row["alpha_without"] == pytest.approx(krippendorff.alpha(
+        reliability_data=np.vstack([first.loc[kept, "x"], second.loc[kept, "x"]]).astype(float),
+        level_of_measurement="nominal"))
+    assert row["alpha_without"] > row["alpha_with"]
+
+
+def test_without_examples_changes_nothing_when_no_example_is_compared():
+    first = pd.DataFrame({"comment_id": range(1, 9), "x": [1, 0] * 4, "memo": "m"})
+    second = first.assign(x=[1, 0, 0, 0, 1, 0, 1, 0])
+    row = agreement.without_examples(first, second, ["x"], examples=[]).loc["x"]
+    assert row["n_examples"] == 0 and row["alpha_with"] == row["alpha_without"]
+
+
+# --- which sample judges a code -----------------------------------------------------------------
+
+def _sheets(positives_main: int, positives_supplementary: int):
+    """A primary coding of 40 comments; main sample 1-20, supplementary 21-30; the second coder agrees."""
+    code = [1 if i <= positives_main else 0 for i in range(1, 21)] + \
+           [1 if i <= positives_supplementary else 0 for i in range(1, 11)] + [0] * 10
+    primary = pd.DataFrame({"comment_id": range(1, 41), "rare": code, "tone": "negative", "memo": "m"})
+    return primary, primary[primary["comment_id"] <= 20].copy(), primary[primary["comment_id"].between(21, 30)].copy()
+
+
+def test_code_with_the_minimum_in_the_main_sample_is_judged_there():
+    primary, main, supplementary = _sheets(4, 3)
+    row = agreement.judged_table(primary, main, supplementary, ["rare", "tone"], min_positives=4).loc["rare"]
+    assert (row["judged_on"], row["n"], row["verdict"]) == ("main", 20, "reliable")
+
+
+def test_rarer_code_is_judged_on_the_pooled_sample_or_has_too_few_positives_to_judge():
+    primary, main, supplementary = _sheets(2, 3)
+    pooled = agreement.judged_table(primary, main, supplementary, ["rare"], min_positives=5).loc["rare"]
+    assert (pooled["judged_on"], pooled["n"], pooled["present_1"], pooled["verdict"]) == ("pooled", 30, 5, "reliable")
+    few = agreement.judged_table(primary, main, supplementary, ["rare"], min_positives=6).loc["rare"]
+    assert few["verdict"] == agreement.TOO_FEW and few["alpha"] == 1.0  # alpha is kept, but judges nothing
+    assert np.isnan(agreement.judged_alphas(agreement.judged_table(primary, main, supplementary, ["rare"],
+                                                                   min_positives=6))["rare"])
+
+
+def test_without_a_supplementary_sample_a_rare_code_is_too_few_on_the_main_sample():
+    primary, main, _ = _sheets(2, 0)
+    row = agreement.judged_table(primary, main, None, ["rare", "tone"], min_positives=5).loc["rare"]
+    assert (row["judged_on"], row["n"], row["verdict"]) == ("main", 20, agreement.TOO_FEW)

@@ -48,6 +48,28 @@ def test_every_code_example_carries_its_code(book, primary):
         assert all(coded.loc[cid, code.id] == 1 for cid in code.examples), code.id
 
 
+def test_codebook_examples_lie_outside_every_reliability_sample(book, comments):
+    """Version 4's examples name no comment the second coder codes, in the main or the supplementary sample."""
+    supplementary = coding.load_sample_file(ROOT / "data/coding/supplementary_sample.csv", comments)
+    assert not book.example_ids & set(coding.reliability_sample(comments))
+    assert not book.example_ids & set(supplementary["comment_id"])
+
+
+def test_codebook_rules_name_no_comment_of_a_reliability_sample(book, comments):
+    supplementary = coding.load_sample_file(ROOT / "data/coding/supplementary_sample.csv", comments)
+    sampled = set(coding.reliability_sample(comments)) | set(supplementary["comment_id"])
+    for code in book.codes:
+        rules = " ".join([code.definition, code.include, code.exclude])
+        named = {int(n) for n in re.findall(r"comments? (\d+)", rules)}
+        assert not named & sampled, code.id
+
+
+def test_version_three_examples_named_comments_of_the_main_sample(comments):
+    """What the reliability chapter reports: rounds 1-2's codebook showed the second coder sampled comments."""
+    version3 = codebook.load(ROOT / "data/coding/round2/codebook.yml", set(comments["comment_id"]))
+    assert len(version3.example_ids & set(coding.reliability_sample(comments))) == 13
+
+
 def write_codebook(tmp_path, text: str):
     path = tmp_path / "codebook.yml"
     path.write_text(text)
@@ -418,3 +440,15 @@ def test_a_protected_comment_keeps_its_first_paraphrase_when_a_later_round_adds_
     before = pd.read_csv(ROOT / "data/coding/round2/primary.csv", keep_default_na=False).set_index("comment_id")["memo"]
     now = primary.set_index("comment_id")["memo"].map(coding.paraphrase)
     assert (now == before.loc[now.index]).all()
+
+
+def test_codebook_cards_show_why_a_code_was_added_and_how_it_was_revised(book):
+    """The codebook chapter renders version 4: the new codes' memos and the revised notes appear on their cards."""
+    import html as html_module
+
+    page = codebook.to_html(book, {}, 1, {})
+    card = lambda cid: page[page.index(f'id="code-{cid}"'):].split('<div class="codebook-code"')[0]
+    assert "Revised." in card("blame_government") and html_module.escape(book.by_id("blame_government").revised) in card("blame_government")
+    assert "Revised." not in card("distress")
+    for cid in ["remedy_funding", "remedy_law", "tech_doubt"]:
+        assert "Why it was added." in card(cid) and html_module.escape(book.by_id(cid).memo)[:60] in card(cid)

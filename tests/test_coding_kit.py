@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from comment_study import cli
-from comment_study.coding import codebook, human, sheets as coding
+from comment_study.coding import agreement, codebook, human, sheets as coding
 from comment_study.corpus import files as data
 from comment_study.exchange import coding_kit as kit
 from comment_study.study import quotes
@@ -158,3 +158,25 @@ def test_human_folder_is_in_the_repository_with_its_readme():
     folder = ROOT / human.FOLDER
     assert (folder / "README.md").is_file()
     assert "coding-kit" in (folder / "README.md").read_text()
+
+
+def test_kit_tells_the_coder_that_paraphrases_are_the_primary_coders_reading(made):
+    """An outside coder sees a protected comment only through the primary coder's paraphrase: the kit says so."""
+    readme = " ".join(made.files["README.md"].split())
+    assert "paraphrase was written by the study's primary coder" in readme
+    assert "is that coder's reading of the comment" in readme
+    assert "not independent of the primary coder's" in readme
+
+
+def test_agree_marks_codes_with_too_few_positives_on_the_sheet(primary, comments, book):
+    """The report uses the book's verdicts: a code below the minimum on the sheet's comments is too few to judge."""
+    sheet = coder_k(primary, comments)
+    table = human.compare(sheet, primary, book)
+    on = primary[primary["comment_id"].isin(sheet["comment_id"])]
+    few = [c for c in book.ids if on[c].sum() < coding.MIN_POSITIVES]
+    assert few and all(table.loc[c, "verdict"] == agreement.TOO_FEW for c in few)
+    assert all(table.loc[c, "verdict"] != agreement.TOO_FEW for c in book.ids if c not in few)
+    text = human.report(table, "coder-k")
+    line = next(row for row in text.splitlines() if row.startswith(f"{few[0]} "))
+    assert line.endswith(agreement.TOO_FEW)
+    assert human.human_table.__doc__ and human.alpha_cell(table.loc[few[0]]).endswith(agreement.TOO_FEW)

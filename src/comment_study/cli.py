@@ -429,7 +429,9 @@ def build_parser() -> argparse.ArgumentParser:
             "Validate SHEET (the columns of data/coding/secondary.csv, any subset of the comments) and "
             "print, per code and for tone, on the comments it codes: how often the sheet and the primary "
             "coding apply the code, percent agreement, Krippendorff's alpha with a bootstrap 95% interval, "
-            "and the customary reading (reliable, tentative, unreliable). A sheet with a bad value is "
+            "and the verdict by the book's rule (reliable, tentative, unreliable, or too few positives to "
+            "judge when the primary coding applies the code to fewer than the minimum of the sheet's "
+            "comments). A sheet with a bad value is "
             "refused with the file, the line, the column and the value. " + shared
         ),
     )

@@ -24,7 +24,7 @@ than the minimum even there is "too few positives to judge", whatever its alpha.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Sequence
+from typing import Callable, Iterable, Sequence
 
 import krippendorff
 import numpy as np
@@ -217,7 +217,8 @@ def judged_table(primary: pd.DataFrame, main: pd.DataFrame, supplementary: pd.Da
     fewer positives than that in the pooled sample too, its verdict is :data:`TOO_FEW`. Tone,
     which every comment has, is judged on the main sample. ``judged_on`` says which sample;
     ``alpha_main`` and ``positives_main`` keep the main sample's figures, the estimate for the
-    thread as a whole.
+    thread as a whole. Without a supplementary sample (a returned sheet of the main sample alone)
+    the pooled sample is the main one and ``judged_on`` says "main".
     """
     from comment_study.coding.sheets import MIN_POSITIVES
 
@@ -234,7 +235,7 @@ def judged_table(primary: pd.DataFrame, main: pd.DataFrame, supplementary: pd.Da
         on_pooled = main_table.loc[column, "present_1"] < minimum  # NaN (tone) is not < minimum: judged on main
         row = (pooled_table if on_pooled else main_table).loc[column].to_dict()
         few = on_pooled and not row["present_1"] >= minimum
-        rows.append({"code": column, **row, "judged_on": "pooled" if on_pooled else "main",
+        rows.append({"code": column, **row, "judged_on": "pooled" if on_pooled and supplementary is not None else "main",
                      "verdict": TOO_FEW if few else row["verdict"],
                      "n_main": int(main_table.loc[column, "n"]), "positives_main": main_table.loc[column, "present_1"],
                      "alpha_main": main_table.loc[column, "alpha"], "positives_pooled": pooled_table.loc[column, "present_1"],
@@ -250,3 +251,25 @@ def round_judged(round_: dict, columns: Sequence[str]) -> pd.DataFrame:
 def judged_alphas(table: pd.DataFrame) -> pd.Series:
     """Each code's alpha on the sample that judges it; NaN where there are too few positives to judge."""
     return table["alpha"].where(table["verdict"] != TOO_FEW).rename("alpha")
+
+
+def without_examples(first: pd.DataFrame, second: pd.DataFrame, columns: Sequence[str],
+                     examples: Iterable[int]) -> pd.DataFrame:
+    """Alpha per column on the units both sheets code, with and without the comments a codebook showed as examples.
+
+    A second coder who was shown some sampled comments as examples of a code may agree on them
+    because the codebook told it the answer; leaving them out measures how much of the
+    agreement rests on them. ``n_examples`` is how many of the compared units are examples;
+    ``alpha_with`` and ``alpha_without`` are Krippendorff's alpha (NaN when undefined);
+    ``n_without`` the units left.
+    """
+    shown = {int(e) for e in examples}
+    both = paired(first, second)
+    kept = ~both["comment_id"].isin(shown)
+    rows = []
+    for column in columns:
+        a, b = both[f"{column}_1"].to_numpy(), both[f"{column}_2"].to_numpy()
+        rows.append({"code": column, "n_with": len(both), "n_examples": int((~kept).sum()),
+                     "n_without": int(kept.sum()), "alpha_with": krippendorff_alpha(a, b),
+                     "alpha_without": krippendorff_alpha(a[kept.to_numpy()], b[kept.to_numpy()])})
+    return pd.DataFrame(rows).set_index("code")

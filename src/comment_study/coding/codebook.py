@@ -179,7 +179,7 @@ def as_text(book: Codebook) -> str:
 
 
 def to_html(book: Codebook, counts: dict[str, int], total: int, examples: dict[str, str]) -> str:
-    """The codebook as HTML cards, one per code, grouped by category.
+    """The codebook as HTML cards, one per code, grouped by category, with why a code was added and how it was revised.
 
     ``counts`` gives how many comments carry each code (out of ``total``); ``examples``
     maps a code id to already-rendered, escaped HTML of its example comments.
@@ -197,6 +197,8 @@ def to_html(book: Codebook, counts: dict[str, int], total: int, examples: dict[s
             share = counts.get(code.id, 0) / total if total else float("nan")
             memo = (f'<p><strong>Why it was added.</strong> {prose(code.memo)}</p>'
                     if code.memo else "")
+            revised = (f'<p class="codebook-revised"><strong>Revised.</strong> {prose(code.revised)}</p>'
+                       if code.revised else "")
             parts.append(
                 f'<div class="codebook-code" id="code-{code.id}">'
                 f'<p class="codebook-head"><code>{code.id}</code> <strong>{html.escape(code.label)}</strong>'
@@ -205,6 +207,6 @@ def to_html(book: Codebook, counts: dict[str, int], total: int, examples: dict[s
                 f"<p><strong>Definition.</strong> {prose(code.definition)}</p>"
                 f"<p><strong>Apply when.</strong> {prose(code.include)}</p>"
                 f"<p><strong>Do not apply when.</strong> {prose(code.exclude)}</p>"
-                f"{memo}{examples.get(code.id, '')}</div>"
+                f"{memo}{revised}{examples.get(code.id, '')}</div>"
             )
     return '<div class="codebook tex2jax_ignore mathjax_ignore">' + "".join(parts) + "</div>"

@@ -6,7 +6,10 @@ seeded reliability sample that the coding kit hands out. It is validated as ever
 (:func:`comment_study.coding.sheets.load_sheet`): a bad value is refused with the file, the
 line, the column and the value. Agreement with the primary coding is computed on the comments
 the sheet codes, per code and for tone, with the bootstrap intervals of
-:mod:`comment_study.coding.agreement`.
+:mod:`comment_study.coding.agreement`, and read by the rule that judges the study's own second
+coding (:func:`comment_study.coding.agreement.judged_table`, with no supplementary sample): a
+code the primary coding applies to fewer than :data:`~comment_study.coding.sheets.MIN_POSITIVES`
+of the sheet's comments has "too few positives to judge", whatever its alpha.
 """
 
 from __future__ import annotations
@@ -25,9 +28,12 @@ FOLDER = "data/coding/human"
 
 
 def compare(sheet: pd.DataFrame, primary: pd.DataFrame, book: Codebook) -> pd.DataFrame:
-    """Agreement of a returned sheet with the primary coding, per code and for tone, on the comments the sheet codes."""
-    on_sheet = primary[primary["comment_id"].isin(sheet["comment_id"])]
-    return agreement.agreement_table(on_sheet, sheet, [*book.ids, "tone"])
+    """Agreement of a returned sheet with the primary coding, per code and for tone, on the comments the sheet codes.
+
+    The table of :func:`comment_study.coding.agreement.judged_table` on the sheet's comments alone:
+    its ``verdict`` is reliable, tentative, unreliable, undefined or too few positives to judge.
+    """
+    return agreement.judged_table(primary, sheet, None, [*book.ids, "tone"])
 
 
 def sheets_in(folder: Path, book: Codebook, comments: pd.DataFrame) -> dict[str, pd.DataFrame]:
@@ -37,10 +43,15 @@ def sheets_in(folder: Path, book: Codebook, comments: pd.DataFrame) -> dict[str,
 
 
 def alpha_cell(row: pd.Series) -> str:
-    """Krippendorff's alpha with its 95% interval, two decimals, as a reader sees it ("undefined" when 0/0)."""
+    """Krippendorff's alpha with its 95% interval, two decimals, as a reader sees it ("undefined" when 0/0).
+
+    A code with too few positives to judge says so after its alpha, so that no reader takes a
+    perfect alpha on one or two comments for a reliable code.
+    """
     if np.isnan(row["alpha"]):
         return "undefined"
-    return f"{row['alpha']:.2f} ({row['alpha_low']:.2f} to {row['alpha_high']:.2f})"
+    cell = f"{row['alpha']:.2f} ({row['alpha_low']:.2f} to {row['alpha_high']:.2f})"
+    return f"{cell}, {agreement.TOO_FEW}" if row.get("verdict") == agreement.TOO_FEW else cell
 
 
 def human_table(folder: Path, book: Codebook, comments: pd.DataFrame, primary: pd.DataFrame) -> pd.DataFrame:
@@ -60,13 +71,11 @@ def human_table(folder: Path, book: Codebook, comments: pd.DataFrame, primary: p
 def report(table: pd.DataFrame, sheet_name: str) -> str:
     """A returned sheet's agreement with the primary coding (a :func:`compare` table) as a plain-text table."""
     n = int(table["n"].iloc[0])
-    head = ("code", "sheet (n)", "primary (n)", "agreement", "Krippendorff's alpha (95% interval)", "reading")
+    head = ("code", "sheet (n)", "primary (n)", "agreement", "Krippendorff's alpha (95% interval)", "verdict")
     lines = []
     for code, row in table.iterrows():
         present = ("–", "–") if np.isnan(row["present_1"]) else (f"{row['present_2']:.0f}", f"{row['present_1']:.0f}")
-        few = not np.isnan(row["present_1"]) and row["present_1"] < MIN_POSITIVES
-        reading = "too few positives to judge" if few else row["verdict"]
-        lines.append((code, *present, f"{row['agreement']:.0%}", alpha_cell(row), reading))
+        lines.append((code, *present, f"{row['agreement']:.0%}", alpha_cell({**row, "verdict": None}), row["verdict"]))
     widths = [max(len(str(r[i])) for r in [head, *lines]) for i in range(len(head))]
 
     def render(cells) -> str:
@@ -75,8 +84,10 @@ def report(table: pd.DataFrame, sheet_name: str) -> str:
     return "\n".join([
         f"{sheet_name}: agreement with the primary coding on the {n} comments the sheet codes",
         "", render(head), render(["-" * w for w in widths]), *map(render, lines), "",
-        f"Intervals: percentile bootstrap over comments ({agreement.BOOTSTRAP_SAMPLES} resamples). Reading: alpha "
-        f">= {agreement.RELIABLE:.3f} reliable, >= {agreement.TENTATIVE:.3f} tentative; undefined when neither "
+        f"Intervals: percentile bootstrap over comments ({agreement.BOOTSTRAP_SAMPLES} resamples; a resample in "
+        "which neither coding uses a code counts as perfect agreement). Verdict, by the rule of the book's "
+        "reliability chapter: alpha "
+        f">= {agreement.RELIABLE:.3f} reliable, >= {agreement.TENTATIVE:.3f} tentative, below that unreliable; undefined when neither "
         f"coding uses the code; a code the primary coding applies to fewer than {MIN_POSITIVES} of these comments "
         "has too few positives to judge (one disagreement moves alpha a long way).",
     ])

@@ -9,7 +9,9 @@
   (:func:`comment_study.coding.sheets.reliability_sample`), each comment with the comment
   listed before it and, for a reply, the comment it answers, all shown through the quoting
   gate (:func:`comment_study.study.quotes.shown_texts`): protected comments as their
-  paraphrase with the reason they are withheld, names redacted;
+  paraphrase with the reason they are withheld, names redacted. The paraphrase is the primary
+  coder's, so the instructions tell the coder that on those comments it sees the primary
+  coder's reading (its coding of them is not independent);
 - ``sheet.csv``: a blank sheet with the header of the study's sheets and one row per sampled
   comment, only its id filled in.
 
@@ -66,6 +68,11 @@ codebook in a way theirs cannot.
   the comment it answers) so you can read it in its thread. Commenters appear as pseudonyms
   (A001 ...) and regions; names in the text are replaced by `[name]`; a comment that discloses the
   writer's own abuse, or is close to one, is shown as `[withheld: reason]` and a paraphrase.
+- **About the paraphrases.** A withheld comment's paraphrase was written by the study's primary
+  coder (an AI assistant session) and is that coder's reading of the comment, not the commenter's
+  words. Code what the paraphrase says, and say in the memo that you coded a paraphrase. For these
+  comments your coding is not independent of the primary coder's: you see the comment through its
+  reading, so agreement on them can be higher than your own reading of the text would give.
 - `sheet.csv`: your coding sheet, one row per comment, only the `comment_id` filled in.
 
 ## How to code
@@ -96,7 +103,7 @@ Check it and see your agreement with the study's primary coding, per code with i
 A sheet with a bad value is refused with the file, the line, the column and the value, so you can
 correct it. To add it to the book, name it after the coder (a pseudonym or a group name, never a
 commenter's name), for example `coder-k.csv`, and put it in `{FOLDER}/` of the book's repository:
-the reliability chapter then reports it, one row per sheet.
+the reliability chapter then reports it, one column per sheet.
 
 Never search for the comments' text online or paste it into other services: it can identify the
 people who wrote them.
