@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
+from comment_study.coding import sheets
 from comment_study.study import load_study
 from comment_study.analysis import findings
 
@@ -113,7 +114,7 @@ def test_show_paraphrases_disclosures_and_quotes_the_rest(study):
     quotable = int(study.table.loc[~study.table["comment_id"].isin(quotes.protected_ids()), "comment_id"].iloc[0])
     shown = findings.show(study, [protected, quotable]).quotes
     assert isinstance(shown[0], quotes.Paraphrase)
-    assert shown[0].paraphrase == study.table.set_index("comment_id").loc[protected, "memo"]
+    assert shown[0].paraphrase == sheets.paraphrase(study.table.set_index("comment_id").loc[protected, "memo"])
     assert isinstance(shown[1], quotes.Quote)
 
 
