@@ -32,7 +32,7 @@ PROGRESS_THRESHOLD = 2000
 CHUNK = 1000
 """Comments coded and scored per step, so the progress bar moves and memory stays flat."""
 
-HELD_OUT = {"macro_f1": "0.60", "lowest_f1": "0.19", "highest_f1": "0.83"}
+HELD_OUT = {"macro_f1": "0.58", "lowest_f1": "0.19", "highest_f1": "0.83"}
 """The study dictionary's F1 on the held-out half, as ``code --help`` states it.
 
 tests/test_dictionary.py recomputes these from the data and the dictionary, so the help
