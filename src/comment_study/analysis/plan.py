@@ -523,7 +523,12 @@ def shown(table: pd.DataFrame, entry: str, codes: list[str] | None = None) -> "p
     }).set_index("code")
     shares = list(frame.columns[:2])
     return (frame.style.format("{:.0%}", subset=shares)
-            .format("{:.3f}", subset=["author-level p (adj.)", "Fisher p (adj.)"], na_rep="–"))
+            .format(two_significant, subset=["author-level p (adj.)", "Fisher p (adj.)"], na_rep="–"))
+
+
+def two_significant(p: float) -> str:
+    """A p-value for a reader's table, to two significant digits (0.053, 0.10, 1.0)."""
+    return f"{p:#.2g}"
 
 
 def changed_verdicts(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
