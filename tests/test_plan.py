@@ -260,3 +260,8 @@ def test_derived_variables_follow_their_definitions(study):
     assert (variables["answered"] == study.table["comment_id"].isin(targets)).all()
     reposts = set(study.comments.loc[study.comments["duplicate_of"].notna(), "comment_id"])
     assert not targets & reposts
+
+
+def test_p_values_in_a_readers_table_have_two_significant_digits():
+    assert [plan.table_p(p) for p in (0.849, 0.0534, 0.1, 1.0, 0.0012, 0.00012)] == [
+        "0.85", "0.053", "0.10", "1.0", "0.0012", "< 0.001"]

@@ -528,11 +528,8 @@ def shown(table: pd.DataFrame, entry: str, codes: list[str] | None = None) -> "p
 
 
 def table_p(p: float) -> str:
-    """A p-value for a table: two significant digits, and ``< 0.001`` below that."""
-    if p < 0.001:
-        return "< 0.001"
-    text = f"{p:.2g}"
-    return text if "." in text else f"{text}.0"
+    """A p-value for a reader's table: two significant digits (0.053, 0.10, 1.0), and ``< 0.001`` below that."""
+    return "< 0.001" if p < 0.001 else f"{p:#.2g}"
 
 
 def changed_verdicts(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
