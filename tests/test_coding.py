@@ -452,3 +452,10 @@ def test_codebook_cards_show_why_a_code_was_added_and_how_it_was_revised(book):
     assert "Revised." not in card("distress")
     for cid in ["remedy_funding", "remedy_law", "tech_doubt"]:
         assert "Why it was added." in card(cid) and html_module.escape(book.by_id(cid).memo)[:60] in card(cid)
+
+
+def test_a_codebook_key_written_twice_is_refused_with_its_line(tmp_path):
+    text = (ROOT / "data/codebook.yml").read_text()
+    path = write_codebook(tmp_path, text.replace("version: 4\n", "version: 4\nversion: 5\n", 1))
+    with pytest.raises(codebook.CodebookError, match=r"codebook\.yml, line \d+: 'version' appears twice"):
+        codebook.load(path)

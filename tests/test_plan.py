@@ -265,3 +265,12 @@ def test_derived_variables_follow_their_definitions(study):
 def test_p_values_in_a_readers_table_have_two_significant_digits():
     assert [plan.table_p(p) for p in (0.849, 0.0534, 0.1, 1.0, 0.0012, 0.00012)] == [
         "0.85", "0.053", "0.10", "1.0", "0.0012", "< 0.001"]
+
+
+def test_an_entry_written_twice_over_by_a_lost_line_break_is_refused_with_its_line(tmp_path, study):
+    """YAML keeps the last of two equal keys; a lost line break once folded one entry into another unseen."""
+    path = write_plan(tmp_path, {"id": "a", "codes": "[gender]", "grouping": "reply"})
+    text = path.read_text().replace("    why: a question\n", "    why: a question\n    codes: [religion]\n", 1)
+    path.write_text(text)
+    with pytest.raises(plan.PlanError, match=r"plan\.yml, line \d+: 'codes' appears twice in one mapping"):
+        plan.load(path, study.codes)

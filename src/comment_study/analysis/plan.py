@@ -37,7 +37,7 @@ from statsmodels.stats.multitest import multipletests
 
 from comment_study.analysis import findings
 from comment_study.coding import agreement, sheets
-from comment_study.corpus import files
+from comment_study.corpus import files, yamlfile
 from comment_study.study import definitions
 from comment_study.study.model import Study
 
@@ -120,7 +120,9 @@ def load(path: Path | str, codes: list[str]) -> Plan:
     path = Path(path)
     text = path.read_text(encoding="utf-8")
     try:
-        data = yaml.safe_load(text) or {}
+        data = yamlfile.loads(text, str(path)) or {}
+    except yamlfile.DuplicateKeyError as error:
+        raise PlanError(str(error)) from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         raise PlanError(f"{path}, line {mark.line + 1 if mark else '?'}: not valid YAML ({error})") from None

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import yaml
 
+from comment_study.corpus import yamlfile
+
 CODE_FIELDS = {"id", "label", "category", "origin", "definition", "include", "exclude", "examples", "memo", "revised"}
 REQUIRED = ("id", "label", "category", "origin", "definition", "include", "exclude", "examples")
 ORIGINS = {"a priori", "inductive"}
@@ -80,7 +82,9 @@ class Codebook:
 def load(path: Path | str, comment_ids: set[int] | None = None) -> Codebook:
     """Read and validate a codebook; ``comment_ids`` lets examples be checked against the corpus."""
     try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        raw = yamlfile.load(path)
+    except yamlfile.DuplicateKeyError as err:
+        raise CodebookError(str(err)) from None
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f"{path}, line {mark.line + 1}" if mark is not None else f"{path}"

@@ -158,11 +158,10 @@ def coded(sheet: pd.DataFrame, comments: pd.DataFrame) -> pd.DataFrame:
 
 def load_rounds(root: Path, comments: pd.DataFrame) -> list[dict]:
     """Each coding round (data/coding/rounds.yml) with its primary and secondary sheets loaded."""
-    import yaml
-
     from comment_study.coding import codebook as codebook_module
+    from comment_study.corpus import yamlfile
 
-    spec = yaml.safe_load((root / "data/coding/rounds.yml").read_text(encoding="utf-8"))
+    spec = yamlfile.load(root / "data/coding/rounds.yml")
     rounds = []
     for entry in spec["rounds"]:
         book = codebook_module.load(root / entry["codebook"], set(comments["comment_id"]))
