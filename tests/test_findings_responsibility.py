@@ -125,5 +125,6 @@ def test_percent_axis_formats_every_panel_as_percentages_on_round_ticks():
 def test_p_text_writes_small_p_values_as_bounds_and_missing_ones_as_untested():
     assert findings.p_text(0.0004) == "p < 0.001"
     assert findings.p_text(0.0123) == "p = 0.012"
-    assert findings.p_text(1.0) == "p = 1.000"
+    assert findings.p_text(1.0) == "p = 1.0"
+    assert findings.p_text(0.6972) == "p = 0.70"
     assert findings.p_text(float("nan")) == "not tested"

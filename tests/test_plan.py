@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import math
 import itertools
 import re
 from pathlib import Path
@@ -77,8 +78,30 @@ def test_a_bad_plan_stops_with_the_file_and_the_line(tmp_path, study, entries, m
 # --- the rules, applied by code ---------------------------------------------------------------
 
 def test_every_planned_test_of_the_book_qualifies_under_the_rules(results):
-    untested = results[(results["kind"] != "descriptive-only") & (results["tested"] != "yes")]
+    """An exploratory comparison is tested, unless its two codes are a pair the codebook's rules make co-occur."""
+    rule_made = results["why_untested"].str.startswith(plan.RULE_MADE)
+    untested = results[(results["kind"] != "descriptive-only") & (results["tested"] != "yes") & ~rule_made]
     assert untested.empty, f"planned tests the rules forbid: {untested['why_untested'].to_dict()}"
+
+
+def test_a_pair_the_codebook_rules_make_co_occur_is_described_never_tested(study, results):
+    pairs = results[results["grouping"].isin(study.codes) & results["code"].isin(study.codes)]
+    made = pairs[[study.book.overlap(c, g) is not None for c, g in zip(pairs["code"], pairs["grouping"])]]
+    assert len(made) >= 3  # the book's plan has such pairs (e.g. partisan with blame on government)
+    assert (made["tested"] == "descriptive only").all() and made["p_author_adj"].isna().all()
+    assert made["why_untested"].str.startswith(plan.RULE_MADE).all()
+    assert (pairs.drop(made.index)["why_untested"].str.startswith(plan.RULE_MADE)).sum() == 0
+
+
+def test_the_paired_difference_interval_is_the_exact_interval_of_the_discordant_comments_scaled():
+    first = np.array([1] * 12 + [0] * 3 + [1] * 5 + [0] * 10, bool)
+    second = np.array([0] * 12 + [1] * 3 + [1] * 5 + [0] * 10, bool)
+    diff, low, high = plan.paired_difference(first, second)
+    assert diff == pytest.approx(first.mean() - second.mean()) == pytest.approx(9 / 30)
+    # Clopper-Pearson from the beta distribution, independently of SciPy's binomtest
+    lo_share, hi_share = stats.beta.ppf(0.025, 12, 4), stats.beta.ppf(0.975, 13, 3)
+    assert (low, high) == (pytest.approx(15 / 30 * (2 * lo_share - 1)), pytest.approx(15 / 30 * (2 * hi_share - 1)))
+    assert low > 0  # McNemar's exact test finds this difference too (p about 0.035)
 
 
 def test_a_tentative_code_is_not_tested_unless_the_plan_says_descriptive_only(tmp_path, study):
@@ -118,7 +141,7 @@ def test_one_correction_over_the_whole_plan_is_benjamini_hochberg(results):
 
 
 def test_fisher_p_values_are_scipys(results):
-    row = results.loc["with-government-blame.partisan"]
+    row = results.loc["by-reply.blame_tech"]
     table = [[row["count_a"], row["n_a"] - row["count_a"]], [row["count_b"], row["n_b"] - row["count_b"]]]
     assert row["p_fisher"] == pytest.approx(stats.fisher_exact(table).pvalue)
 
@@ -263,7 +286,7 @@ def test_derived_variables_follow_their_definitions(study):
 
 
 def test_p_values_in_a_readers_table_have_two_significant_digits():
-    assert [plan.table_p(p) for p in (0.849, 0.0534, 0.1, 1.0, 0.0012, 0.00012)] == [
+    assert [findings.p_value(p) for p in (0.849, 0.0534, 0.1, 1.0, 0.0012, 0.00012)] == [
         "0.85", "0.053", "0.10", "1.0", "0.0012", "< 0.001"]
 
 

@@ -316,11 +316,16 @@ def load_subcoding(path: Path | str, table: pd.DataFrame, code: str, allowed: di
     return pd.DataFrame(rows, columns=expected).sort_values("comment_id").reset_index(drop=True)
 
 
+def p_value(p: float) -> str:
+    """A p-value's number for readers: two significant digits (``0.012``, ``0.70``, ``1.0``), ``< 0.001`` below that."""
+    return "< 0.001" if p < 0.001 else f"{p:#.2g}"
+
+
 def p_text(p: float) -> str:
-    """A p-value as prose: ``"p < 0.001"``, ``"p = 0.012"``, or ``"not tested"`` when it is missing."""
+    """A p-value as prose: ``"p < 0.001"``, ``"p = 0.012"``, ``"p = 0.70"``, or ``"not tested"`` when it is missing."""
     if p is None or np.isnan(p):
         return "not tested"
-    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+    return "p < 0.001" if p < 0.001 else f"p = {p_value(p)}"
 
 
 PRIVACY_STANCE_FILE = "data/coding/privacy_stance.csv"

@@ -13,7 +13,9 @@ comparison once, for the whole book:
   together, because one commenter may write many comments that carry the same code;
 - one multiplicity correction over the whole plan (Benjamini–Hochberg, see :data:`CORRECTION`),
   so that a comparison has one adjusted p wherever it is cited;
-- the rules, applied by code: no test on a code whose Krippendorff's α is below .800 unless the
+- the rules, applied by code: no test on a pair of codes that the codebook's rules make co-occur
+  (its ``overlaps``: such a pair is described, whatever the entry's kind, see :data:`RULE_MADE`), no
+  test on a code whose Krippendorff's α is below .800 (or too few positives to judge) unless the
   plan marks the comparison descriptive-only, no test on a group of fewer than
   :data:`~comment_study.analysis.findings.MIN_GROUP` comments or a code carried by fewer than
   :data:`~comment_study.analysis.findings.MIN_CODED`.
@@ -48,6 +50,8 @@ PAIRED = TESTS[1]
 """A paired entry compares each of its codes with its grouping *in the same comments* (is one said more often
 than the other?): McNemar's exact test on the comments that carry one but not the other, beside an author-level
 sign-flip test (:func:`author_sign_flip_p`), which keeps each commenter's comments together."""
+RULE_MADE = "made by the codebook's rules"
+"""Why a pair of codes that the codebook lists under ``overlaps`` is described, never tested, whatever its entry's kind."""
 CORRECTION = "fdr_bh"
 """Benjamini–Hochberg over every tested comparison of the plan (statsmodels' ``multipletests``).
 
@@ -260,6 +264,27 @@ def mcnemar_exact_p(first: np.ndarray, second: np.ndarray) -> float:
     return float(mcnemar([[both, only_first], [only_second, neither]], exact=True).pvalue)
 
 
+def paired_difference(first: np.ndarray, second: np.ndarray, confidence: float = 0.95) -> tuple[float, float, float]:
+    """The difference of two shares in the same comments (first minus second), with an interval that matches McNemar's test.
+
+    Only the comments that carry one of the two but not the other (``d`` of the ``n``) tell the shares
+    apart. The interval is SciPy's exact (Clopper-Pearson) interval for the share of those ``d`` that
+    carry the first, the quantity McNemar's exact test tests, scaled to a difference of shares:
+    ``d / n * (2 * share - 1)``. It is conditional on ``d``, as the test is.
+    """
+    from scipy.stats import binomtest
+
+    n = len(first)
+    only_first, only_second = int((first & ~second).sum()), int((~first & second).sum())
+    discordant = only_first + only_second
+    diff = (only_first - only_second) / n
+    if discordant == 0:
+        return diff, diff, diff
+    interval = binomtest(only_first, discordant, 0.5).proportion_ci(confidence_level=confidence, method="exact")
+    scale = discordant / n
+    return diff, scale * (2 * interval.low - 1), scale * (2 * interval.high - 1)
+
+
 def _paired_rows(entry: Entry, plan: Plan, variables: pd.DataFrame, keep: pd.Series, authors: np.ndarray,
                  alphas: pd.Series) -> list[dict]:
     """The rows of a paired entry: each code against the grouping in the same comments."""
@@ -285,6 +310,7 @@ def _paired_rows(entry: Entry, plan: Plan, variables: pd.DataFrame, keep: pd.Ser
         else:
             rng = np.random.default_rng(_seed(plan, chosen))
             row["p_fisher"] = mcnemar_exact_p(first, second)
+            row["diff"], row["diff_low"], row["diff_high"] = paired_difference(first, second)
             row["p_author"] = author_sign_flip_p(first, second, authors[chosen], plan.permutations, rng)
         rows.append(row)
     return rows
@@ -388,7 +414,11 @@ def evaluate(study: Study, plan: Plan, alphas: pd.Series) -> pd.DataFrame:
                    "tested": "yes", "why_untested": "", "p_fisher": np.nan, "p_author": np.nan}
             weak = _weak(alphas, code, entry.grouping, entry.subset)
             weak_text = _weak_text(alphas, weak)
-            if entry.kind == "descriptive-only":
+            overlap = study.book.overlap(code, entry.grouping) if {code, entry.grouping} <= set(study.codes) else None
+            if overlap is not None:  # the rules send one content to both codes: their co-occurrence is no finding
+                row["tested"] = "descriptive only"
+                row["why_untested"] = f"{RULE_MADE}: {' '.join(overlap.rule.split())}"
+            elif entry.kind == "descriptive-only":
                 row["tested"] = "descriptive only"
                 row["why_untested"] = weak_text if weak else "described, not tested"
             elif weak:
@@ -473,6 +503,9 @@ def glue_entry(glue: Callable, table: pd.DataFrame, entry: str) -> pd.DataFrame:
         glue(f"{key}.p", f"adjusted p {format_p(r['p_author_adj'])}" if r["tested"] == "yes" else r["verdict"], display=False)
         glue(f"{key}.verdict", r["verdict"], display=False)
         glue(f"{key}.words", r["words"], display=False)
+        if r.get("test") == PAIRED and not np.isnan(r.get("diff", np.nan)):  # first share minus second, with its interval
+            for name in ("diff", "diff_low", "diff_high"):
+                glue(f"{key}.{name}", float(r[name]), display=False)
     _glue_summary(glue, f"plan.{entry}", rows)
     return rows
 
@@ -526,12 +559,7 @@ def shown(table: pd.DataFrame, entry: str, codes: list[str] | None = None) -> "p
         "verdict": rows["verdict"].to_numpy(),
     }).set_index("code")
     shares = list(frame.columns[:2])
-    return frame.style.format("{:.0%}", subset=shares).format(table_p, subset=p_columns, na_rep="–")
-
-
-def table_p(p: float) -> str:
-    """A p-value for a reader's table: two significant digits (0.053, 0.10, 1.0), and ``< 0.001`` below that."""
-    return "< 0.001" if p < 0.001 else f"{p:#.2g}"
+    return frame.style.format("{:.0%}", subset=shares).format(findings.p_value, subset=p_columns, na_rep="–")
 
 
 def changed_verdicts(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
