@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
@@ -107,39 +109,103 @@ def category_columns(codebook: Codebook, present: list[str], per_panel: int) -> 
     return panels
 
 
-def heatmap_by_category(matrix: pd.DataFrame, codebook: Codebook, title: str, fmt: str = "{:.0%}") -> plt.Figure:
-    """A square matrix of conditional shares split for a phone: one panel per category, stacked.
+def wrapped(label: str) -> str:
+    """A code id or category name on at most two lines, broken at the underscore or space nearest its middle.
 
-    ``matrix`` holds, in row ``a`` and column ``b``, the share of code ``a``'s comments that also
-    carry code ``b`` (:func:`comment_study.analysis.findings.conditional_matrix`). Each panel
-    takes one category's codes as its columns (a category with more codes than fit the width is
-    split over several panels) and every code as its rows, so that a column reads as a row of
-    ``matrix``: of the comments with the column's code, the share that carry each row's code.
-    The figure is drawn no wider than a phone shows at a legible scale, one colour scale for all.
+    ``blame_government`` -> ``blame_`` / ``government``; ``call_to_action`` -> ``call_to_`` / ``action``;
+    ``Coverage and action`` -> ``Coverage`` / ``and action``. A label without either stays on one line.
+    """
+    breaks = [i + 1 for i, c in enumerate(label) if c in "_ "]
+    if not breaks:
+        return label
+    at = min(breaks, key=lambda i: abs(len(label) - 2 * i))
+    return label[:at].rstrip() + "\n" + label[at:]
+
+
+def label_size(labels: list[str]) -> float:
+    """Inches: the widest line of any of ``labels`` at the smallest text size."""
+    return max(text_width(line) for label in labels for line in label.splitlines())
+
+
+def square_panels(panels: list[tuple[str, pd.DataFrame]], title: str, fmt: str, width: float = PHONE_FIGURE_WIDTH,
+                  ) -> plt.Figure:
+    """Square matrices as heatmaps of equal, square cells, laid out in rows no wider than ``width``, one colour scale.
+
+    Each panel is (title, matrix); its rows and columns are labelled with their names broken at
+    underscores and spaces (:func:`wrapped`), its columns' labels on top, and every cell's value
+    written in it at the smallest text size. Panels are placed in order, side by side while they
+    fit the width, so that small ones share a row.
+    """
+    values = [table.to_numpy(dtype=float) for _, table in panels]
+    cmap, norm = colour_scale(values)
+    finite = np.concatenate([v[~np.isnan(v)] for v in values])
+    cell = max(0.38, max(text_width(fmt.format(v)) for v in finite) + 0.1)
+    gap, title_height, pad = 0.2, 0.3, 0.08
+    sizes = []
+    for name, table in panels:
+        rows = [wrapped(str(r)) for r in table.index]
+        columns = [wrapped(str(c)) for c in table.columns]
+        sizes.append((label_size(rows) + pad, label_size(columns) + pad, table.shape[1] * cell, table.shape[0] * cell))
+    lines: list[list[int]] = [[]]
+    for i, (left, _, across, _) in enumerate(sizes):
+        used = sum(sizes[j][0] + sizes[j][2] + gap for j in lines[-1])
+        if lines[-1] and used + left + across > width:
+            lines.append([])
+        lines[-1].append(i)
+    heights = [max(title_height + sizes[i][1] + sizes[i][3] for i in line) + gap for line in lines]
+    figure_width = min(width, max(sum(sizes[i][0] + sizes[i][2] + gap for i in line) for line in lines))
+    fig = plt.figure(figsize=(figure_width, 0.7 + sum(heights)))
+    fig.suptitle(title, x=0.01, y=1 - 0.05 / fig.get_figheight(), ha="left", va="top", fontsize=TITLE_FONT,
+                 fontweight="bold")
+    wrap_titles(fig)
+    top = fig.get_figheight() - 0.7
+    W, H = fig.get_figwidth(), fig.get_figheight()
+    for line, height in zip(lines, heights):
+        x = 0.0
+        for i in line:
+            (name, table), (left, above, across, down) = panels[i], sizes[i]
+            bottom = top - title_height - above - down
+            ax = fig.add_axes((min(x + left, W - across) / W, bottom / H, across / W, down / H))
+            draw_cells(ax, table.to_numpy(dtype=float), cmap, norm, fmt)
+            ax.set_aspect("auto")
+            ax.xaxis.tick_top()
+            # two-line labels set tight (line spacing 1) so that each fits its cell's width or height
+            ax.set_xticks(range(table.shape[1]), [wrapped(str(c)) for c in table.columns], rotation=90, va="bottom",
+                          linespacing=1.0)
+            ax.set_yticks(range(table.shape[0]), [wrapped(str(r)) for r in table.index], va="center", linespacing=1.0)
+            ax.tick_params(length=0, pad=2)
+            ax.spines[:].set_visible(False)
+            fig.text(x / W, (top - 0.02) / H, name, ha="left", va="top", fontsize=TITLE_FONT, fontweight="bold")
+            x += left + across + gap
+        top -= height
+    return fig
+
+
+def heatmap_by_category(matrix: pd.DataFrame, categories: pd.DataFrame, codebook: Codebook, title: str,
+                        fmt: str = "{:.0f}") -> plt.Figure:
+    """Co-occurrence drawn for a phone: the categories by the categories, then each category's codes by its codes.
+
+    ``categories`` holds, in row ``A`` and column ``B``, the share of the comments with any code of
+    category ``A`` that also carry a code of ``B``
+    (:func:`comment_study.analysis.findings.category_matrix`); ``matrix`` holds, in row ``a`` and
+    column ``b``, the share of code ``a``'s comments that also carry code ``b``
+    (:func:`comment_study.analysis.findings.conditional_matrix`). The first panel shows
+    ``categories``; then one panel per category of the codebook shows the block of ``matrix``
+    among that category's codes (a category with more codes than fit the width is split into
+    runs of columns: :func:`category_columns`). Pairs of codes from different categories are
+    left to a table of lift. Cells give percentages (``fmt`` of the share times 100), drawn no
+    wider than a phone shows at a legible scale, on one colour scale.
     """
     codes = [str(c) for c in matrix.index]
-    values = [matrix.to_numpy(dtype=float)]
-    cmap, norm = colour_scale(values)
-    cell = cell_width(values, fmt) - 0.12
-    labels = max(text_width(code) for code in codes) + 0.35
-    column_labels = max(text_width(part) for code in codes for part in code.split("_")) * 1.2 + 0.35
-    per_panel = max(1, int((PHONE_FIGURE_WIDTH - labels - 0.2) // cell))
-    panels = category_columns(codebook, codes, per_panel)
-    row_height = 0.27
-    panel_height = row_height * len(codes) + column_labels + 0.45
-    fig, axes = plt.subplots(len(panels), 1, squeeze=False, layout="constrained",
-                             figsize=(min(PHONE_FIGURE_WIDTH, labels + cell * per_panel + 0.2),
-                                      panel_height * len(panels) + 0.6))
-    for ax, (name, columns) in zip(axes[:, 0], panels):
-        draw_cells(ax, matrix.loc[columns, codes].T.to_numpy(dtype=float), cmap, norm, fmt)
-        ax.xaxis.tick_top()
-        ax.set_xticks(range(len(columns)), [c.replace("_", "_\n") for c in columns], rotation=90)
-        ax.set_yticks(range(len(codes)), codes)
-        ax.tick_params(length=0)
-        ax.set_title(name, fontsize=TITLE_FONT, fontweight="bold", loc="left")
-        ax.spines[:].set_visible(False)
-    fig.suptitle(title, x=0.01, ha="left", fontsize=TITLE_FONT, fontweight="bold")
-    return finish(fig)
+    percent = 100 * matrix
+    widest = max(text_width(fmt.format(v)) for v in (0, 100)) + 0.1
+    labels = max(label_size([wrapped(code) for code in codes]), label_size([wrapped(str(c)) for c in categories.index]))
+    per_panel = max(1, int((PHONE_FIGURE_WIDTH - labels - 0.3) // max(0.38, widest)))
+    panels = [("Categories", 100 * categories.rename(index=str, columns=str))]
+    for name, columns in category_columns(codebook, codes, per_panel):
+        rows = [code.id for code in codebook.in_category(name.split(" (")[0]) if code.id in codes]
+        panels.append((name, percent.loc[rows, columns]))
+    return square_panels(panels, title, fmt)
 
 
 def diverging_bars(panels: dict[str, pd.Series], title: str, xlabels: dict[str, str]) -> plt.Figure:
