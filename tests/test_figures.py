@@ -138,3 +138,29 @@ def test_the_co_occurrence_figure_is_compact_and_legible_on_a_phone(sizes):
             assert len(axes) > len(book.categories) + 1  # the widest category took several panels
     finally:
         plt.close(fig)
+
+
+def drawn_width(fig) -> float:
+    """Inches: the width of everything a figure draws (what ``savefig(bbox_inches="tight")`` keeps)."""
+    fig.canvas.draw()
+    return fig.get_tightbbox(fig.canvas.get_renderer()).width
+
+
+def test_the_grouped_dot_plot_fits_a_phone_however_long_its_labels():
+    """Long labels are broken over lines beside the plot, never widening the figure beyond a phone's legible width."""
+    table = pd.DataFrame({
+        "category": ["Framings", "Framings", "Coverage and action"],
+        "label": ["Offenders are known, ordinary people", "Gender of offenders", "Critique of the coverage"],
+        "share": [0.07, 0.08, 0.09], "low": [0.05, 0.06, 0.07], "high": [0.1, 0.11, 0.12],
+    }, index=["known_offenders", "gender", "critique_coverage"])
+    fig = plots.grouped_interval_dots(table, "Blame on government is the commonest theme in a long title (19%)",
+                                      "Share of comments (95% Wilson interval)")
+    try:
+        assert drawn_width(fig) <= plots.PHONE_FIGURE_WIDTH
+        assert style.smallest_text(fig) >= style.MIN_FONT
+        labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+        assert labels[0] == "FRAMINGS" and "\n" in labels[-1]
+        assert [label.replace("\n", " ") for label in labels[1:3]] == [
+            "Gender of offenders (gender)", "Offenders are known, ordinary people (known_offenders)"]
+    finally:
+        plt.close(fig)

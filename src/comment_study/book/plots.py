@@ -334,34 +334,55 @@ def paired_dots(shares: pd.DataFrame, labels: tuple[str, str], title: str, xlabe
     return finish(fig)
 
 
+def fit_lines(text: str, width: float, size: float = MIN_FONT, bold: bool = False) -> str:
+    """``text`` broken at spaces into lines no wider than ``width`` inches at ``size`` (a longer word keeps its own line)."""
+    lines: list[str] = []
+    for word in text.split():
+        trial = f"{lines[-1]} {word}" if lines else word
+        if lines and text_width(trial, size) * (1.12 if bold else 1.0) <= width:
+            lines[-1] = trial
+        else:
+            lines.append(word)
+    return "\n".join(lines)
+
+
 def grouped_interval_dots(table: pd.DataFrame, title: str, xlabel: str) -> plt.Figure:
-    """Shares with intervals (columns ``share``, ``low``, ``high``, ``category``, ``label``), one block per category."""
+    """Shares with intervals (columns ``share``, ``low``, ``high``, ``category``, ``label``), one block per category.
+
+    Drawn a phone's width (:data:`style.FIGURE_WIDTH`): each row's label, "Label (code)", is
+    broken over lines that fit beside the plot, and a row is as tall as its label needs.
+    """
     categories = list(dict.fromkeys(table["category"]))
     rows: list[tuple[str, str | None]] = []
     for category in categories:
         rows.append((category, None))
         rows.extend((category, code) for code in table[table["category"] == category].sort_values("share", ascending=False).index)
-    fig, ax = plt.subplots(figsize=(FIGURE_WIDTH, 0.38 * len(rows) + 1.3))
-    ticks, labels = [], []
-    for position, (category, code) in enumerate(rows):
-        y = len(rows) - 1 - position
-        ticks.append(y)
+    budget = FIGURE_WIDTH - 2.3  # inches left for the labels beside a plot about 2 inches wide
+    labels = [fit_lines(category.upper() if code is None else f"{table.loc[code, 'label']} ({code})", budget,
+                        bold=code is None) for category, code in rows]
+    heights = [0.12 + 0.22 * label.count("\n") + 0.26 for label in labels]  # inches per row
+    fig, ax = plt.subplots(figsize=(FIGURE_WIDTH, sum(heights) + 1.3))
+    ticks, top = [], sum(heights)
+    for height in heights:
+        ticks.append(top - height / 2)
+        top -= height
+    for y, (category, code) in zip(ticks, rows):
         if code is None:
-            labels.append(category.upper())
             continue
         row = table.loc[code]
         ax.hlines(y, row["low"], row["high"], color=MUTED, linewidth=2)
         ax.plot(row["share"], y, "o", color=MAIN)
-        labels.append(f"{row['label']} ({code})")
-    ax.set_yticks(ticks, labels, fontsize=MIN_FONT)
+    ax.set_yticks(ticks, labels, fontsize=MIN_FONT, linespacing=1.0)
     for tick, (_, code) in zip(ax.get_yticklabels(), rows):
         tick.set_fontweight("bold" if code is None else "normal")
-    ax.set_ylim(-0.7, len(rows) - 0.3)
+    ax.set_ylim(0, sum(heights))
     ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     ax.set_xlim(left=0)
-    ax.set_title(title)
-    ax.set_xlabel(xlabel)
-    return finish(fig)
+    ax.set_xlabel(fit_lines(xlabel, FIGURE_WIDTH - budget - 0.3))
+    fig.suptitle(fit_lines(title, FIGURE_WIDTH - 0.2, TITLE_FONT, bold=True), x=0.01, ha="left",
+                 fontsize=TITLE_FONT, fontweight="bold")
+    fig.tight_layout()
+    return fig
 
 
 def reply_arcs(n: int, links: pd.DataFrame, colours: dict[str, str], breaks: list[int], title: str,
