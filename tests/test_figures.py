@@ -39,6 +39,36 @@ def test_no_figure_text_is_smaller_than_the_minimum(draw):
         plt.close(fig)
 
 
+LONG = ["Offenders are known, ordinary people (known_offenders)", "Blame on government (blame_government)",
+        "Distress (distress)", "Call to action (call_to_action)"]
+LONG_SHARES = pd.Series([0.05, 0.28, 0.18, 0.07], index=LONG)
+
+
+@pytest.mark.parametrize("draw", [
+    lambda: plots.sorted_bars(pd.Series([3, 53, 38, 5], index=LONG), "New York leads a largely American conversation "
+                              "that runs on for a long while", "Number of comments"),
+    lambda: plots.interval_dots(LONG_SHARES, LONG_SHARES - 0.04, LONG_SHARES + 0.04, "Blame on government is the "
+                                "commonest theme of all", "Share of comments"),
+    lambda: plots.paired_dots(pd.DataFrame({f"{k} {g}": LONG_SHARES + d for k, d in (("share", 0), ("low", -0.03),
+                                            ("high", 0.03)) for g in ("replies", "others")}), ("replies", "others"),
+                              "Replies and others share their themes", "Share of comments"),
+    lambda: plots.dumbbell(LONG_SHARES, LONG_SHARES + 0.1, "before", "after", "Every code gains", "F1"),
+], ids=["sorted_bars", "interval_dots", "paired_dots", "dumbbell"])
+def test_long_row_labels_are_broken_over_lines_so_the_figure_fits_a_phone(draw):
+    fig = draw()
+    try:
+        assert drawn_width(fig) <= plots.PHONE_FIGURE_WIDTH
+        assert style.smallest_text(fig) >= style.MIN_FONT
+        labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+        assert {label.replace("\n", " ") for label in labels} == set(LONG)
+        assert "Offenders are known,\nordinary people\n(known_offenders)" in labels  # broken at spaces first
+        # no two labels overlap: each row is at least as tall as its label
+        extents = sorted((t.get_window_extent() for t in fig.axes[0].get_yticklabels()), key=lambda b: b.y0)
+        assert all(lower.y1 <= upper.y0 + 1 for lower, upper in zip(extents, extents[1:]))
+    finally:
+        plt.close(fig)
+
+
 def test_a_title_wider_than_its_figure_is_wrapped():
     fig, ax = plt.subplots(figsize=(style.FIGURE_WIDTH, 3))
     ax.set_title("A title that states a finding at length, far longer than a phone's figure is wide")

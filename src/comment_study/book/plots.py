@@ -11,7 +11,8 @@ import pandas as pd
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
 from comment_study.coding.codebook import Codebook
-from comment_study.book.style import ACCENT, FIGURE_WIDTH, MAIN, MIN_FONT, MUTED, NEGATIVE_COLOUR, TITLE_FONT, finish, wrap_titles
+from comment_study.book.style import (ACCENT, FIGURE_WIDTH, MAIN, MIN_FONT, MUTED, NEGATIVE_COLOUR, PHONE_WIDTH,
+                                      TITLE_FONT, finish, wrap_titles)
 
 
 def sorted_bars(counts: pd.Series, title: str, xlabel: str, highlight: set[str] | None = None) -> plt.Figure:
@@ -85,9 +86,8 @@ def heatmap_panels(tables: dict[str, pd.DataFrame], title: str, cbar_label: str,
     return finish(fig)
 
 
-PHONE_FIGURE_WIDTH = 4.6
-"""Inches: the widest a figure may be drawn and still show its MIN_FONT text at 80% of the body text
-on a 390-px phone (shown 358 px wide: 12 pt at DPI scaled by 358 / (4.6 x 110) is 13 px, over 12.8)."""
+PHONE_FIGURE_WIDTH = PHONE_WIDTH
+"""Inches: the widest a figure may be drawn and still fit a 390-px phone legibly (:data:`style.PHONE_WIDTH`)."""
 
 
 def text_width(text: str, size: float = MIN_FONT) -> float:
