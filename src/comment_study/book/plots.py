@@ -37,12 +37,6 @@ def colour_scale(values: list[np.ndarray], diverging: bool = False) -> tuple[mpl
     return plt.get_cmap("cividis"), mpl.colors.Normalize(float(finite.min()), float(finite.max()))
 
 
-def cell_width(values: list[np.ndarray], fmt: str) -> float:
-    """Inches: a heatmap cell wide enough for the longest of its values at the smallest text size."""
-    finite = np.concatenate([v[~np.isnan(v)] for v in values])
-    return max(0.62, 0.62 * max(len(fmt.format(v)) for v in finite) * MIN_FONT / 72 + 0.2)
-
-
 def draw_cells(ax: plt.Axes, matrix: np.ndarray, cmap: mpl.colors.Colormap, norm: mpl.colors.Normalize,
                fmt: str) -> mpl.image.AxesImage:
     """A matrix as coloured cells with each value written in it, in ink that contrasts with its cell."""
@@ -64,24 +58,45 @@ def heatmap_panels(tables: dict[str, pd.DataFrame], title: str, cbar_label: str,
     """One or more heatmaps side by side on one colour scale, every cell's value written in it.
 
     ``diverging`` centres a two-sided palette (PuOr, colour-blind safe) on 0 for signed values
-    such as correlations; otherwise the sequential cividis is used (counts, shares).
+    such as correlations; otherwise the sequential cividis is used (counts, shares). Drawn for a
+    phone: cells just wide enough for their values at the smallest text size, row labels broken
+    over lines (:func:`style.fit_label`), column labels upright on at most two lines, and the
+    colour scale below, so that a heatmap of up to about seven columns fits a phone's width. A
+    wider one is shown at full size in a box that scrolls sideways (book.js), never shrunk.
     """
+    from comment_study.book.style import fit_label
+
     values = [t.to_numpy(dtype=float) for t in tables.values()]
     cmap, norm = colour_scale(values, diverging)
-    rows, cols = max(t.shape[0] for t in tables.values()), sum(t.shape[1] for t in tables.values())
-    # Cells wide and tall enough for their values at the smallest text size: a heatmap wider than a
-    # phone is shown at full size in a box that scrolls sideways (book.css), never shrunk.
-    cell = cell_width(values, fmt)
-    fig, axes = plt.subplots(1, len(tables), squeeze=False, layout="constrained",
-                             figsize=(cell * cols + 2.6 * len(tables) + 1.2, 0.42 * rows + 2.8))
+    finite = np.concatenate([v[~np.isnan(v)] for v in values])
+    cell = max(0.4, max(text_width(fmt.format(v)) for v in finite) + 0.1)
+    first = next(iter(tables.values()))
+    rows = [fit_label(str(r), 1.2) for r in first.index]
+
+    def column_label(label: str) -> str:  # upright: two lines at most, so that it fits its cell's width
+        fitted = fit_label(label, 1.2)
+        return fitted if fitted.count("\n") < 2 else wrapped(label)
+
+    columns = {name: [column_label(str(c)) for c in table.columns] for name, table in tables.items()}
+    n_columns = sum(t.shape[1] for t in tables.values())
+    above = label_size([c for labels in columns.values() for c in labels])
+    width = label_size(rows) + (0.3 if ylabel else 0.0) + cell * n_columns + 0.15 * len(tables) + 0.2
+    height = cell * max(t.shape[0] for t in tables.values()) + above + (0.4 if xlabel else 0.0) + 2.0
+    fig, axes = plt.subplots(1, len(tables), squeeze=False, layout="constrained", figsize=(width, height),
+                             width_ratios=[t.shape[1] for t in tables.values()])
     for ax, (name, table), matrix in zip(axes[0], tables.items(), values):
         image = draw_cells(ax, matrix, cmap, norm, fmt)
-        ax.set_xticks(range(table.shape[1]), [str(c) for c in table.columns], rotation=40, ha="right")
-        ax.set_yticks(range(table.shape[0]), [str(r) for r in table.index] if ax is axes[0][0] else [])
+        ax.xaxis.tick_top()
+        ax.xaxis.set_label_position("top")
+        ax.set_xticks(range(table.shape[1]), columns[name], rotation=90, va="bottom", linespacing=1.0)
+        ax.set_yticks(range(table.shape[0]), rows if ax is axes[0][0] else [], linespacing=1.0)
+        ax.tick_params(length=0)
+        ax.spines[:].set_visible(False)
         ax.set_title(name, fontsize=MIN_FONT, fontweight="normal")
         ax.set_xlabel(xlabel)
     axes[0][0].set_ylabel(ylabel)
-    fig.colorbar(image, ax=list(axes[0]), label=cbar_label, shrink=0.8)
+    fig.colorbar(image, ax=list(axes[0]), label=cbar_label, orientation="horizontal", location="bottom",
+                 shrink=0.9, aspect=12, pad=0.02)
     fig.suptitle(title, x=0.01, ha="left", fontsize=TITLE_FONT, fontweight="bold")
     return finish(fig)
 
