@@ -214,8 +214,8 @@ def heatmap_by_category(matrix: pd.DataFrame, categories: pd.DataFrame, codebook
     codes = [str(c) for c in matrix.index]
     percent = 100 * matrix
     widest = max(text_width(fmt.format(v)) for v in (0, 100)) + 0.1
-    labels = max(label_size([wrapped(code) for code in codes]), label_size([wrapped(str(c)) for c in categories.index]))
-    per_panel = max(1, int((PHONE_FIGURE_WIDTH - labels - 0.3) // max(0.38, widest)))
+    labels = label_size([wrapped(code) for code in codes]) + 0.08  # as square_panels lays a panel out
+    per_panel = max(1, int((PHONE_FIGURE_WIDTH - labels - 0.05) // max(0.38, widest)))
     panels = [("Categories", 100 * categories.rename(index=str, columns=str))]
     for name, columns in category_columns(codebook, codes, per_panel):
         rows = [code.id for code in codebook.in_category(name.split(" (")[0]) if code.id in codes]
