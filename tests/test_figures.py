@@ -39,6 +39,36 @@ def test_no_figure_text_is_smaller_than_the_minimum(draw):
         plt.close(fig)
 
 
+LONG = ["Offenders are known, ordinary people (known_offenders)", "Blame on government (blame_government)",
+        "Distress (distress)", "Call to action (call_to_action)"]
+LONG_SHARES = pd.Series([0.05, 0.28, 0.18, 0.07], index=LONG)
+
+
+@pytest.mark.parametrize("draw", [
+    lambda: plots.sorted_bars(pd.Series([3, 53, 38, 5], index=LONG), "New York leads a largely American conversation "
+                              "that runs on for a long while", "Number of comments"),
+    lambda: plots.interval_dots(LONG_SHARES, LONG_SHARES - 0.04, LONG_SHARES + 0.04, "Blame on government is the "
+                                "commonest theme of all", "Share of comments"),
+    lambda: plots.paired_dots(pd.DataFrame({f"{k} {g}": LONG_SHARES + d for k, d in (("share", 0), ("low", -0.03),
+                                            ("high", 0.03)) for g in ("replies", "others")}), ("replies", "others"),
+                              "Replies and others share their themes", "Share of comments"),
+    lambda: plots.dumbbell(LONG_SHARES, LONG_SHARES + 0.1, "before", "after", "Every code gains", "F1"),
+], ids=["sorted_bars", "interval_dots", "paired_dots", "dumbbell"])
+def test_long_row_labels_are_broken_over_lines_so_the_figure_fits_a_phone(draw):
+    fig = draw()
+    try:
+        assert drawn_width(fig) <= plots.PHONE_FIGURE_WIDTH
+        assert style.smallest_text(fig) >= style.MIN_FONT
+        labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+        assert {label.replace("\n", " ") for label in labels} == set(LONG)
+        assert "Offenders are known,\nordinary people\n(known_offenders)" in labels  # broken at spaces first
+        # no two labels overlap: each row is at least as tall as its label
+        extents = sorted((t.get_window_extent() for t in fig.axes[0].get_yticklabels()), key=lambda b: b.y0)
+        assert all(lower.y1 <= upper.y0 + 1 for lower, upper in zip(extents, extents[1:]))
+    finally:
+        plt.close(fig)
+
+
 def test_a_title_wider_than_its_figure_is_wrapped():
     fig, ax = plt.subplots(figsize=(style.FIGURE_WIDTH, 3))
     ax.set_title("A title that states a finding at length, far longer than a phone's figure is wide")
@@ -62,38 +92,105 @@ def invented_codebook(sizes: dict[str, int]):
     """A codebook of made-up codes, ``sizes[category]`` of them in each category."""
     from comment_study.coding.codebook import Code, Codebook
 
-    codes = tuple(Code(f"{category.lower()}_code_{i}", f"Code {i}", category, "a priori", "", "", "", ())
+    codes = tuple(Code(f"{category.split()[0].lower()}_{i}", f"Code {i}", category, "a priori", "", "", "", ())
                   for category, n in sizes.items() for i in range(1, n + 1))
     return Codebook(codes, tuple(sizes))
 
 
-def test_the_co_occurrence_heatmap_is_split_by_category_to_fit_a_phone():
-    """Any number of codes per category: panels follow the codebook, none wider than a phone shows legibly."""
+def invented_study(sizes: dict[str, int], seed: int = 0):
+    """A made-up codebook and a table of made-up comments coded with it at random."""
     import numpy as np
 
-    book = invented_codebook({"Reactions": 3, "Remedies": 11, "Framings": 1})
-    rng = np.random.default_rng(0)
-    values = rng.uniform(size=(len(book.ids), len(book.ids)))
-    np.fill_diagonal(values, np.nan)
-    matrix = pd.DataFrame(values, index=book.ids, columns=book.ids)
-    per_panel = 4
-    panels = plots.category_columns(book, book.ids, per_panel)
-    assert [columns for _, columns in panels][0] == book.ids[:3]
-    remedies = [columns for name, columns in panels if name.startswith("Remedies")]
-    assert sum(remedies, []) == [c.id for c in book.in_category("Remedies")]
-    assert [len(c) for c in remedies] == [4, 4, 3] and [name for name, _ in panels][1] == "Remedies (1 of 3)"
-    fig = plots.heatmap_by_category(matrix, book, "Some made-up themes travel together")
+    book = invented_codebook(sizes)
+    rng = np.random.default_rng(seed)
+    table = pd.DataFrame(rng.uniform(size=(200, len(book.ids))) < 0.3, columns=book.ids).astype(int)
+    return book, table
+
+
+def panel_titles(fig) -> list[str]:
+    return [t.get_text() for t in fig.texts if t is not fig._suptitle]
+
+
+def test_the_category_matrix_gives_the_share_of_one_categorys_comments_that_carry_another():
+    from comment_study.analysis import findings
+
+    table = pd.DataFrame({"a1": [1, 1, 0, 0, 0], "a2": [0, 1, 1, 0, 0], "b1": [1, 0, 0, 1, 0], "c1": [0, 0, 0, 0, 0]})
+    shares = findings.category_matrix(table, {"A": ["a1", "a2"], "B": ["b1"], "C": ["c1"]})
+    assert shares.loc["A", "B"] == pytest.approx(1 / 3)  # of the three comments with an A code, one has a B code
+    assert shares.loc["B", "A"] == pytest.approx(1 / 2)
+    assert pd.isna(shares.loc["A", "A"]) and shares.loc["C"].isna().all()  # no diagonal; C has no comments
+
+
+@pytest.mark.parametrize("sizes", [
+    {"Reactions": 3, "Responsibility": 3, "Remedies": 7, "Speaker positions": 3, "Framings": 8,
+     "Coverage and action": 3},  # the codebook's shape (version 4: 27 codes)
+    {"Reactions": 3, "Remedies": 14, "Framings": 1},  # a category too wide for one panel
+], ids=["codebook-v4-shape", "wide-category"])
+def test_the_co_occurrence_figure_is_compact_and_legible_on_a_phone(sizes):
+    """A summary of categories, then each category's codes by its codes, on a phone's width and about two screens."""
+    import numpy as np
+
+    from comment_study.analysis import findings
+
+    book, table = invented_study(sizes)
+    matrix = findings.conditional_matrix(table, book.ids)
+    categories = findings.category_matrix(table, {c: [code.id for code in book.in_category(c)] for c in book.categories})
+    fig = plots.heatmap_by_category(matrix, categories, book, "Some made-up themes travel together")
     try:
         assert fig.get_figwidth() <= plots.PHONE_FIGURE_WIDTH
         assert style.smallest_text(fig) >= style.MIN_FONT
-        drawn = [ax for ax in fig.axes if ax.get_title(loc="left")]
-        widest = max(len(ax.get_xticks()) for ax in drawn)
-        assert [ax.get_title(loc="left") for ax in drawn] == [name for name, _ in plots.category_columns(book, book.ids, widest)]
-        assert len(drawn) > len(book.categories)  # the eleven remedies did not fit one panel
-        for ax in drawn:  # every panel: all codes as rows, the values of matrix's rows as its columns
-            assert [t.get_text() for t in ax.get_yticklabels()] == book.ids
-        column = drawn[0].images[0].get_array()[:, 1]
-        expected = matrix.loc[book.ids[1], book.ids].to_numpy()
-        assert np.allclose(np.ma.filled(column, np.nan), expected, equal_nan=True)
+        # about two phone screens: shown at the scale that keeps its text at 80% of a 16-px body text,
+        # on a 390-px phone whose screen is 844 px tall
+        shown = fig.get_figheight() * style.DPI * 0.8 * 16 / (style.MIN_FONT * style.DPI / 72)
+        assert shown <= 2.2 * 844, f"{shown:.0f} px tall on a phone"
+        axes = [ax for ax in fig.axes if ax.images]
+        titles = panel_titles(fig)
+        assert titles[0] == "Categories"
+        assert len(titles) == len(axes)  # every panel is titled
+        # the summary panel: categories by categories, the values of category_matrix in percent
+        summary = axes[0]
+        assert [t.get_text().replace("\n", " ") for t in summary.get_yticklabels()] == list(book.categories)
+        assert np.allclose(np.ma.filled(summary.images[0].get_array(), np.nan), 100 * categories.to_numpy(),
+                           equal_nan=True)
+        # then the codebook's categories in order, each its own codes by its own codes (a wide one in runs)
+        seen: dict[str, list[str]] = {}
+        for ax, title in zip(axes[1:], titles[1:]):
+            category = title.split(" (")[0]
+            rows = [t.get_text().replace("\n", "") for t in ax.get_yticklabels()]
+            columns = [t.get_text().replace("\n", "") for t in ax.get_xticklabels()]
+            assert rows == [code.id for code in book.in_category(category)]
+            seen.setdefault(category, []).extend(columns)
+            values = np.ma.filled(ax.images[0].get_array(), np.nan)
+            assert np.allclose(values, 100 * matrix.loc[rows, columns].to_numpy(), equal_nan=True)
+        assert list(seen) == list(book.categories)
+        assert all(seen[c] == [code.id for code in book.in_category(c)] for c in book.categories)
+        if max(sizes.values()) > 8:
+            assert len(axes) > len(book.categories) + 1  # the widest category took several panels
+    finally:
+        plt.close(fig)
+
+
+def drawn_width(fig) -> float:
+    """Inches: the width of everything a figure draws (what ``savefig(bbox_inches="tight")`` keeps)."""
+    fig.canvas.draw()
+    return fig.get_tightbbox(fig.canvas.get_renderer()).width
+
+
+def test_the_grouped_dot_plot_fits_a_phone_however_long_its_labels():
+    """Long labels are broken over lines beside the plot, never widening the figure beyond a phone's legible width."""
+    table = pd.DataFrame({
+        "category": ["Framings", "Framings", "Coverage and action"],
+        "label": ["Offenders are known, ordinary people", "Gender of offenders", "Critique of the coverage"],
+        "share": [0.07, 0.08, 0.09], "low": [0.05, 0.06, 0.07], "high": [0.1, 0.11, 0.12],
+    }, index=["known_offenders", "gender", "critique_coverage"])
+    fig = plots.grouped_interval_dots(table, "Blame on government is the commonest theme in a long title (19%)",
+                                      "Share of comments (95% Wilson interval)")
+    try:
+        assert drawn_width(fig) <= plots.PHONE_FIGURE_WIDTH
+        assert style.smallest_text(fig) >= style.MIN_FONT
+        labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+        assert labels[0] == "FRAMINGS" and "\n" in labels[-1]
+        assert [label.replace("\n", " ") for label in labels[1:3]] == [
+            "Gender of offenders (gender)", "Offenders are known, ordinary people (known_offenders)"]
     finally:
         plt.close(fig)

@@ -10,6 +10,7 @@ working folder outside any book.
 from __future__ import annotations
 
 import base64
+import html
 import hashlib
 import io
 import os
@@ -157,6 +158,57 @@ def test_the_student_edition_pastes_values_numbers_exercises_and_moves_solutions
         edition.student("chapters/overview", notebook, {})
 
 
+def test_markdown_a_cell_shows_keeps_myst_roles_in_the_book_and_is_plain_elsewhere(monkeypatch):
+    """The instructor guide's tables: roles resolved by Sphinx in the book, written as their text in a student's Jupyter."""
+    from comment_study.book import classes, roles
+
+    monkeypatch.setenv("COMMENT_STUDY_ROOT", str(ROOT))
+    plans = "\n".join(classes.plan_markdown(plan, ROOT) for plan in classes.PLANS)
+    assert roles.ANY_ROLE.search(plans)  # the class plans link chapters and exercises with roles
+    text = plans + "\n| Findings | {doc}`The thread at a glance </chapters/overview>` | {term}`codes <code>` |"
+    monkeypatch.setenv(roles.IN_BOOK, "1")
+    assert roles.markdown(text, "chapters/instructors").data == text
+    monkeypatch.delenv(roles.IN_BOOK)
+    shown = roles.markdown(text, "chapters/instructors").data
+    assert not roles.ANY_ROLE.search(shown)
+    assert "| Findings | The thread at a glance | codes |" in shown
+    edition = kit.Edition(ROOT)
+    chapter = edition.numbers["chapters/overview"]
+    assert f"(Exercise {chapter}.1)" in shown  # {numref}`ex-overview-interval`: the exercise as the kit numbers it
+
+
+def test_the_student_edition_writes_the_roles_of_stored_markdown_outputs_as_text():
+    """The kit's notebooks show the book's last outputs before a student runs them: those are made plain too."""
+    from comment_study.book import roles
+
+    output = nbformat.v4.new_output("execute_result", data={
+        "text/markdown": "| {doc}`The thread at a glance </chapters/overview>` | ({numref}`ex-overview-lift`) |",
+        "text/plain": "<IPython.core.display.Markdown object>"})
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("table", outputs=[output])])
+    edition = kit.Edition(ROOT)
+    student, _ = edition.student("chapters/instructors", notebook, {})
+    shown = student.cells[0].outputs[0]["data"]["text/markdown"]
+    assert shown == f"| The thread at a glance | (Exercise {edition.numbers['chapters/overview']}.2) |"
+    assert not roles.ANY_ROLE.search(shown)
+
+
+def test_the_data_dictionary_says_when_it_reads_the_kits_header_only_location_table(tmp_path):
+    """The wheel carries only the header of data/locations.csv: the dictionary read from it says so, not 0 rows silently."""
+    from comment_study.book import datadict
+
+    packaged = tmp_path / "comment_study" / data.PACKAGED_DATA
+    packaged.mkdir(parents=True)
+    copy_data(packaged)
+    locations = packaged / data.LOCATIONS
+    locations.write_bytes(kit.locations_needed(ROOT))
+    assert data.is_packaged(packaged) and not data.is_packaged(ROOT)
+    notes = {t.name: t.note for t in datadict.tables(packaged)}
+    expected = datadict.HEADER_ONLY if len(locations.read_text(encoding="utf-8").splitlines()) == 1 else datadict.ROWS_NEEDED
+    assert notes[data.LOCATIONS.as_posix()] == expected
+    assert not any(note for name, note in notes.items() if name != data.LOCATIONS.as_posix())
+    assert not any(t.note for t in datadict.tables(ROOT))  # the book's own dictionary reads the full table
+
+
 # --- the kit the strict build wrote -----------------------------------------------------------
 
 RUN = """
@@ -252,6 +304,17 @@ def test_every_appendix_notebook_runs_with_only_the_package_installed(built_book
     plans = "\n".join(o.get("data", {}).get("text/markdown", "") for cell in ran["instructors"].cells
                       for o in cell.get("outputs", []))
     assert plans.count("minutes") >= 3, "the instructor guide's class plans were computed from the packaged sources"
+    from comment_study.book import datadict, roles
+
+    for page, notebook in ran.items():  # run again by the student, the Markdown a cell shows has no raw role
+        shown = "\n".join(o.get("data", {}).get("text/markdown", "") for cell in notebook.cells
+                          for o in cell.get("outputs", []))
+        assert not roles.ANY_ROLE.search(shown), (page, roles.ANY_ROLE.search(shown))
+    assert "{doc}" in (built_book / "chapters/instructors.md").read_text(encoding="utf-8")
+    tables = "\n".join(o.get("data", {}).get("text/html", "") for cell in ran["data-dictionary"].cells
+                       for o in cell.get("outputs", []))
+    assert html.escape(datadict.HEADER_ONLY) in tables or html.escape(datadict.ROWS_NEEDED) in tables, \
+        "the data dictionary says that the kit's location table is cut down"
 
 
 @pytest.mark.build
@@ -267,3 +330,11 @@ def test_the_kit_holds_the_landing_page_every_chapter_and_appendix_with_code_and
     for chapter in chapters:
         if "{solution}" in (built_book / f"{chapter}.md").read_text(encoding="utf-8"):
             assert f"study-kit/answers/{Path(chapter).name}-answers.ipynb" in names, chapter
+    from comment_study.book import roles
+
+    archive = zipfile.ZipFile(built_book / "_build/html/downloads" / kit.KIT_NAME)
+    for name in sorted(notebooks):  # the outputs the kit ships, before any run, show no raw role either
+        notebook = nbformat.reads(archive.read(name).decode(), as_version=4)
+        shown = "\n".join(o.get("data", {}).get("text/markdown", "") for cell in notebook.cells
+                          for o in cell.get("outputs", []))
+        assert not roles.ANY_ROLE.search(shown), (name, roles.ANY_ROLE.search(shown))

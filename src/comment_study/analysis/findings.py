@@ -104,6 +104,22 @@ def conditional_matrix(table: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
     return pd.DataFrame(values, index=codes, columns=codes)
 
 
+def category_matrix(table: pd.DataFrame, categories: dict[str, list[str]]) -> pd.DataFrame:
+    """Row category → share of the comments with any of its codes that also carry any code of the column category.
+
+    ``categories`` maps each category to its codes (in the codebook's order); the diagonal is
+    left empty, and a category whose codes no comment carries has an empty row.
+    """
+    names = list(categories)
+    present = pd.DataFrame({name: table[codes].to_numpy(dtype=int).any(axis=1) for name, codes in categories.items()},
+                           index=table.index).to_numpy(dtype=int)
+    both = (present.T @ present).astype(float)
+    own = np.diag(both).copy()
+    values = both / np.where(own == 0, np.nan, own)[:, None]
+    np.fill_diagonal(values, np.nan)
+    return pd.DataFrame(values, index=names, columns=names)
+
+
 def compare(table: pd.DataFrame, codes: list[str], group: pd.Series, labels: tuple[str, str]) -> pd.DataFrame:
     """Each code's share in two groups (``group`` True/False; rows where it is missing are left out), with Fisher's exact test where the numbers allow.
 

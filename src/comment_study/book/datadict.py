@@ -10,7 +10,7 @@ shown: never a value, so no display name or location can reach the page.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
@@ -221,6 +221,20 @@ ROUND3_RECORD = {
 """The record of round three kept as it was made: notes the book does not read (its two sheets are tables above)."""
 
 
+HEADER_ONLY = (
+    "The study kit's package carries only this file's header, not its rows: the rows are places as "
+    "commenters typed them, which the kit leaves out for privacy (the de-identified export it carries "
+    "already gives each comment's region). The counts below are therefore zero here; the book's own data "
+    "dictionary, built from the repository, counts the rows of the full table."
+)
+"""The note on ``data/locations.csv`` when it is read from the study kit's package (see ``study_kit.locations_needed``)."""
+ROWS_NEEDED = (
+    "The study kit's package carries only the rows of this file whose location occurs in the de-identified "
+    "export it carries, not the whole table (the other rows are places as commenters typed them, left out "
+    "for privacy); the book's own data dictionary counts the rows of the full table."
+)
+
+
 @dataclass(frozen=True)
 class Table:
     """One table of the dictionary: a file (or one level of a YAML file) and its columns."""
@@ -230,6 +244,7 @@ class Table:
     row: str
     columns: pd.DataFrame  # column, type, non-missing, description (None when undescribed)
     unused: tuple[str, ...]  # descriptions that name no column of the file
+    note: str = ""  # what a reader must know about the file as read here (the kit's header-only copy)
 
 
 def _filled(value: object) -> bool:
@@ -313,6 +328,9 @@ def tables(root: Path | None = None) -> list[Table]:
     ]
     out += [_frame_table(file, file, row, _csv(root, file), described)
             for file, (row, described) in CSV_FILES.items()]
+    if data.is_packaged(root):  # the kit's copy of the location table is cut down: say so beside it
+        out = [replace(t, note=HEADER_ONLY if t.columns["non-missing"].max() == 0 else ROWS_NEEDED)
+               if t.name == data.LOCATIONS.as_posix() else t for t in out]
     for file in codebooks(root):
         out += _codebook_tables(root, file)
     for file, (codebook_file, fixed) in sheets(root).items():

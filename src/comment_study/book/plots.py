@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
@@ -9,7 +11,8 @@ import pandas as pd
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
 from comment_study.coding.codebook import Codebook
-from comment_study.book.style import ACCENT, FIGURE_WIDTH, MAIN, MIN_FONT, MUTED, NEGATIVE_COLOUR, TITLE_FONT, finish, wrap_titles
+from comment_study.book.style import (ACCENT, FIGURE_WIDTH, MAIN, MIN_FONT, MUTED, NEGATIVE_COLOUR, PHONE_WIDTH,
+                                      TITLE_FONT, finish, wrap_titles)
 
 
 def sorted_bars(counts: pd.Series, title: str, xlabel: str, highlight: set[str] | None = None) -> plt.Figure:
@@ -34,12 +37,6 @@ def colour_scale(values: list[np.ndarray], diverging: bool = False) -> tuple[mpl
     return plt.get_cmap("cividis"), mpl.colors.Normalize(float(finite.min()), float(finite.max()))
 
 
-def cell_width(values: list[np.ndarray], fmt: str) -> float:
-    """Inches: a heatmap cell wide enough for the longest of its values at the smallest text size."""
-    finite = np.concatenate([v[~np.isnan(v)] for v in values])
-    return max(0.62, 0.62 * max(len(fmt.format(v)) for v in finite) * MIN_FONT / 72 + 0.2)
-
-
 def draw_cells(ax: plt.Axes, matrix: np.ndarray, cmap: mpl.colors.Colormap, norm: mpl.colors.Normalize,
                fmt: str) -> mpl.image.AxesImage:
     """A matrix as coloured cells with each value written in it, in ink that contrasts with its cell."""
@@ -61,31 +58,51 @@ def heatmap_panels(tables: dict[str, pd.DataFrame], title: str, cbar_label: str,
     """One or more heatmaps side by side on one colour scale, every cell's value written in it.
 
     ``diverging`` centres a two-sided palette (PuOr, colour-blind safe) on 0 for signed values
-    such as correlations; otherwise the sequential cividis is used (counts, shares).
+    such as correlations; otherwise the sequential cividis is used (counts, shares). Drawn for a
+    phone: cells just wide enough for their values at the smallest text size, row labels broken
+    over lines (:func:`style.fit_label`), column labels upright on at most two lines, and the
+    colour scale below, so that a heatmap of up to about seven columns fits a phone's width. A
+    wider one is shown at full size in a box that scrolls sideways (book.js), never shrunk.
     """
+    from comment_study.book.style import fit_label
+
     values = [t.to_numpy(dtype=float) for t in tables.values()]
     cmap, norm = colour_scale(values, diverging)
-    rows, cols = max(t.shape[0] for t in tables.values()), sum(t.shape[1] for t in tables.values())
-    # Cells wide and tall enough for their values at the smallest text size: a heatmap wider than a
-    # phone is shown at full size in a box that scrolls sideways (book.css), never shrunk.
-    cell = cell_width(values, fmt)
-    fig, axes = plt.subplots(1, len(tables), squeeze=False, layout="constrained",
-                             figsize=(cell * cols + 2.6 * len(tables) + 1.2, 0.42 * rows + 2.8))
+    finite = np.concatenate([v[~np.isnan(v)] for v in values])
+    cell = max(0.4, max(text_width(fmt.format(v)) for v in finite) + 0.1)
+    first = next(iter(tables.values()))
+    rows = [fit_label(str(r), 1.2) for r in first.index]
+
+    def column_label(label: str) -> str:  # upright: two lines at most, so that it fits its cell's width
+        fitted = fit_label(label, 1.2)
+        return fitted if fitted.count("\n") < 2 else wrapped(label)
+
+    columns = {name: [column_label(str(c)) for c in table.columns] for name, table in tables.items()}
+    n_columns = sum(t.shape[1] for t in tables.values())
+    above = label_size([c for labels in columns.values() for c in labels])
+    width = label_size(rows) + (0.3 if ylabel else 0.0) + cell * n_columns + 0.15 * len(tables) + 0.2
+    height = cell * max(t.shape[0] for t in tables.values()) + above + (0.4 if xlabel else 0.0) + 2.0
+    fig, axes = plt.subplots(1, len(tables), squeeze=False, layout="constrained", figsize=(width, height),
+                             width_ratios=[t.shape[1] for t in tables.values()])
     for ax, (name, table), matrix in zip(axes[0], tables.items(), values):
         image = draw_cells(ax, matrix, cmap, norm, fmt)
-        ax.set_xticks(range(table.shape[1]), [str(c) for c in table.columns], rotation=40, ha="right")
-        ax.set_yticks(range(table.shape[0]), [str(r) for r in table.index] if ax is axes[0][0] else [])
+        ax.xaxis.tick_top()
+        ax.xaxis.set_label_position("top")
+        ax.set_xticks(range(table.shape[1]), columns[name], rotation=90, va="bottom", linespacing=1.0)
+        ax.set_yticks(range(table.shape[0]), rows if ax is axes[0][0] else [], linespacing=1.0)
+        ax.tick_params(length=0)
+        ax.spines[:].set_visible(False)
         ax.set_title(name, fontsize=MIN_FONT, fontweight="normal")
         ax.set_xlabel(xlabel)
     axes[0][0].set_ylabel(ylabel)
-    fig.colorbar(image, ax=list(axes[0]), label=cbar_label, shrink=0.8)
+    fig.colorbar(image, ax=list(axes[0]), label=cbar_label, orientation="horizontal", location="bottom",
+                 shrink=0.9, aspect=12, pad=0.02)
     fig.suptitle(title, x=0.01, ha="left", fontsize=TITLE_FONT, fontweight="bold")
     return finish(fig)
 
 
-PHONE_FIGURE_WIDTH = 4.6
-"""Inches: the widest a figure may be drawn and still show its MIN_FONT text at 80% of the body text
-on a 390-px phone (shown 358 px wide: 12 pt at DPI scaled by 358 / (4.6 x 110) is 13 px, over 12.8)."""
+PHONE_FIGURE_WIDTH = PHONE_WIDTH
+"""Inches: the widest a figure may be drawn and still fit a 390-px phone legibly (:data:`style.PHONE_WIDTH`)."""
 
 
 def text_width(text: str, size: float = MIN_FONT) -> float:
@@ -107,39 +124,103 @@ def category_columns(codebook: Codebook, present: list[str], per_panel: int) -> 
     return panels
 
 
-def heatmap_by_category(matrix: pd.DataFrame, codebook: Codebook, title: str, fmt: str = "{:.0%}") -> plt.Figure:
-    """A square matrix of conditional shares split for a phone: one panel per category, stacked.
+def wrapped(label: str) -> str:
+    """A code id or category name on at most two lines, broken at the underscore or space nearest its middle.
 
-    ``matrix`` holds, in row ``a`` and column ``b``, the share of code ``a``'s comments that also
-    carry code ``b`` (:func:`comment_study.analysis.findings.conditional_matrix`). Each panel
-    takes one category's codes as its columns (a category with more codes than fit the width is
-    split over several panels) and every code as its rows, so that a column reads as a row of
-    ``matrix``: of the comments with the column's code, the share that carry each row's code.
-    The figure is drawn no wider than a phone shows at a legible scale, one colour scale for all.
+    ``blame_government`` -> ``blame_`` / ``government``; ``call_to_action`` -> ``call_to_`` / ``action``;
+    ``Coverage and action`` -> ``Coverage`` / ``and action``. A label without either stays on one line.
+    """
+    breaks = [i + 1 for i, c in enumerate(label) if c in "_ "]
+    if not breaks:
+        return label
+    at = min(breaks, key=lambda i: abs(len(label) - 2 * i))
+    return label[:at].rstrip() + "\n" + label[at:]
+
+
+def label_size(labels: list[str]) -> float:
+    """Inches: the widest line of any of ``labels`` at the smallest text size."""
+    return max(text_width(line) for label in labels for line in label.splitlines())
+
+
+def square_panels(panels: list[tuple[str, pd.DataFrame]], title: str, fmt: str, width: float = PHONE_FIGURE_WIDTH,
+                  ) -> plt.Figure:
+    """Square matrices as heatmaps of equal, square cells, laid out in rows no wider than ``width``, one colour scale.
+
+    Each panel is (title, matrix); its rows and columns are labelled with their names broken at
+    underscores and spaces (:func:`wrapped`), its columns' labels on top, and every cell's value
+    written in it at the smallest text size. Panels are placed in order, side by side while they
+    fit the width, so that small ones share a row.
+    """
+    values = [table.to_numpy(dtype=float) for _, table in panels]
+    cmap, norm = colour_scale(values)
+    finite = np.concatenate([v[~np.isnan(v)] for v in values])
+    cell = max(0.38, max(text_width(fmt.format(v)) for v in finite) + 0.1)
+    gap, title_height, pad = 0.2, 0.3, 0.08
+    sizes = []
+    for name, table in panels:
+        rows = [wrapped(str(r)) for r in table.index]
+        columns = [wrapped(str(c)) for c in table.columns]
+        sizes.append((label_size(rows) + pad, label_size(columns) + pad, table.shape[1] * cell, table.shape[0] * cell))
+    lines: list[list[int]] = [[]]
+    for i, (left, _, across, _) in enumerate(sizes):
+        used = sum(sizes[j][0] + sizes[j][2] + gap for j in lines[-1])
+        if lines[-1] and used + left + across > width:
+            lines.append([])
+        lines[-1].append(i)
+    heights = [max(title_height + sizes[i][1] + sizes[i][3] for i in line) + gap for line in lines]
+    figure_width = min(width, max(sum(sizes[i][0] + sizes[i][2] + gap for i in line) for line in lines))
+    fig = plt.figure(figsize=(figure_width, 0.7 + sum(heights)))
+    fig.suptitle(title, x=0.01, y=1 - 0.05 / fig.get_figheight(), ha="left", va="top", fontsize=TITLE_FONT,
+                 fontweight="bold")
+    wrap_titles(fig)
+    top = fig.get_figheight() - 0.7
+    W, H = fig.get_figwidth(), fig.get_figheight()
+    for line, height in zip(lines, heights):
+        x = 0.0
+        for i in line:
+            (name, table), (left, above, across, down) = panels[i], sizes[i]
+            bottom = top - title_height - above - down
+            ax = fig.add_axes((min(x + left, W - across) / W, bottom / H, across / W, down / H))
+            draw_cells(ax, table.to_numpy(dtype=float), cmap, norm, fmt)
+            ax.set_aspect("auto")
+            ax.xaxis.tick_top()
+            # two-line labels set tight (line spacing 1) so that each fits its cell's width or height
+            ax.set_xticks(range(table.shape[1]), [wrapped(str(c)) for c in table.columns], rotation=90, va="bottom",
+                          linespacing=1.0)
+            ax.set_yticks(range(table.shape[0]), [wrapped(str(r)) for r in table.index], va="center", linespacing=1.0)
+            ax.tick_params(length=0, pad=2)
+            ax.spines[:].set_visible(False)
+            fig.text(x / W, (top - 0.02) / H, name, ha="left", va="top", fontsize=TITLE_FONT, fontweight="bold")
+            x += left + across + gap
+        top -= height
+    return fig
+
+
+def heatmap_by_category(matrix: pd.DataFrame, categories: pd.DataFrame, codebook: Codebook, title: str,
+                        fmt: str = "{:.0f}") -> plt.Figure:
+    """Co-occurrence drawn for a phone: the categories by the categories, then each category's codes by its codes.
+
+    ``categories`` holds, in row ``A`` and column ``B``, the share of the comments with any code of
+    category ``A`` that also carry a code of ``B``
+    (:func:`comment_study.analysis.findings.category_matrix`); ``matrix`` holds, in row ``a`` and
+    column ``b``, the share of code ``a``'s comments that also carry code ``b``
+    (:func:`comment_study.analysis.findings.conditional_matrix`). The first panel shows
+    ``categories``; then one panel per category of the codebook shows the block of ``matrix``
+    among that category's codes (a category with more codes than fit the width is split into
+    runs of columns: :func:`category_columns`). Pairs of codes from different categories are
+    left to a table of lift. Cells give percentages (``fmt`` of the share times 100), drawn no
+    wider than a phone shows at a legible scale, on one colour scale.
     """
     codes = [str(c) for c in matrix.index]
-    values = [matrix.to_numpy(dtype=float)]
-    cmap, norm = colour_scale(values)
-    cell = cell_width(values, fmt) - 0.12
-    labels = max(text_width(code) for code in codes) + 0.35
-    column_labels = max(text_width(part) for code in codes for part in code.split("_")) * 1.2 + 0.35
-    per_panel = max(1, int((PHONE_FIGURE_WIDTH - labels - 0.2) // cell))
-    panels = category_columns(codebook, codes, per_panel)
-    row_height = 0.27
-    panel_height = row_height * len(codes) + column_labels + 0.45
-    fig, axes = plt.subplots(len(panels), 1, squeeze=False, layout="constrained",
-                             figsize=(min(PHONE_FIGURE_WIDTH, labels + cell * per_panel + 0.2),
-                                      panel_height * len(panels) + 0.6))
-    for ax, (name, columns) in zip(axes[:, 0], panels):
-        draw_cells(ax, matrix.loc[columns, codes].T.to_numpy(dtype=float), cmap, norm, fmt)
-        ax.xaxis.tick_top()
-        ax.set_xticks(range(len(columns)), [c.replace("_", "_\n") for c in columns], rotation=90)
-        ax.set_yticks(range(len(codes)), codes)
-        ax.tick_params(length=0)
-        ax.set_title(name, fontsize=TITLE_FONT, fontweight="bold", loc="left")
-        ax.spines[:].set_visible(False)
-    fig.suptitle(title, x=0.01, ha="left", fontsize=TITLE_FONT, fontweight="bold")
-    return finish(fig)
+    percent = 100 * matrix
+    widest = max(text_width(fmt.format(v)) for v in (0, 100)) + 0.1
+    labels = label_size([wrapped(code) for code in codes]) + 0.08  # as square_panels lays a panel out
+    per_panel = max(1, int((PHONE_FIGURE_WIDTH - labels - 0.05) // max(0.38, widest)))
+    panels = [("Categories", 100 * categories.rename(index=str, columns=str))]
+    for name, columns in category_columns(codebook, codes, per_panel):
+        rows = [code.id for code in codebook.in_category(name.split(" (")[0]) if code.id in codes]
+        panels.append((name, percent.loc[rows, columns]))
+    return square_panels(panels, title, fmt)
 
 
 def diverging_bars(panels: dict[str, pd.Series], title: str, xlabels: dict[str, str]) -> plt.Figure:
@@ -268,34 +349,55 @@ def paired_dots(shares: pd.DataFrame, labels: tuple[str, str], title: str, xlabe
     return finish(fig)
 
 
+def fit_lines(text: str, width: float, size: float = MIN_FONT, bold: bool = False) -> str:
+    """``text`` broken at spaces into lines no wider than ``width`` inches at ``size`` (a longer word keeps its own line)."""
+    lines: list[str] = []
+    for word in text.split():
+        trial = f"{lines[-1]} {word}" if lines else word
+        if lines and text_width(trial, size) * (1.12 if bold else 1.0) <= width:
+            lines[-1] = trial
+        else:
+            lines.append(word)
+    return "\n".join(lines)
+
+
 def grouped_interval_dots(table: pd.DataFrame, title: str, xlabel: str) -> plt.Figure:
-    """Shares with intervals (columns ``share``, ``low``, ``high``, ``category``, ``label``), one block per category."""
+    """Shares with intervals (columns ``share``, ``low``, ``high``, ``category``, ``label``), one block per category.
+
+    Drawn a phone's width (:data:`style.FIGURE_WIDTH`): each row's label, "Label (code)", is
+    broken over lines that fit beside the plot, and a row is as tall as its label needs.
+    """
     categories = list(dict.fromkeys(table["category"]))
     rows: list[tuple[str, str | None]] = []
     for category in categories:
         rows.append((category, None))
         rows.extend((category, code) for code in table[table["category"] == category].sort_values("share", ascending=False).index)
-    fig, ax = plt.subplots(figsize=(FIGURE_WIDTH, 0.38 * len(rows) + 1.3))
-    ticks, labels = [], []
-    for position, (category, code) in enumerate(rows):
-        y = len(rows) - 1 - position
-        ticks.append(y)
+    budget = FIGURE_WIDTH - 2.3  # inches left for the labels beside a plot about 2 inches wide
+    labels = [fit_lines(category.upper() if code is None else f"{table.loc[code, 'label']} ({code})", budget,
+                        bold=code is None) for category, code in rows]
+    heights = [0.12 + 0.22 * label.count("\n") + 0.26 for label in labels]  # inches per row
+    fig, ax = plt.subplots(figsize=(FIGURE_WIDTH, sum(heights) + 1.3))
+    ticks, top = [], sum(heights)
+    for height in heights:
+        ticks.append(top - height / 2)
+        top -= height
+    for y, (category, code) in zip(ticks, rows):
         if code is None:
-            labels.append(category.upper())
             continue
         row = table.loc[code]
         ax.hlines(y, row["low"], row["high"], color=MUTED, linewidth=2)
         ax.plot(row["share"], y, "o", color=MAIN)
-        labels.append(f"{row['label']} ({code})")
-    ax.set_yticks(ticks, labels, fontsize=MIN_FONT)
+    ax.set_yticks(ticks, labels, fontsize=MIN_FONT, linespacing=1.0)
     for tick, (_, code) in zip(ax.get_yticklabels(), rows):
         tick.set_fontweight("bold" if code is None else "normal")
-    ax.set_ylim(-0.7, len(rows) - 0.3)
+    ax.set_ylim(0, sum(heights))
     ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     ax.set_xlim(left=0)
-    ax.set_title(title)
-    ax.set_xlabel(xlabel)
-    return finish(fig)
+    ax.set_xlabel(fit_lines(xlabel, FIGURE_WIDTH - budget - 0.3))
+    fig.suptitle(fit_lines(title, FIGURE_WIDTH - 0.2, TITLE_FONT, bold=True), x=0.01, ha="left",
+                 fontsize=TITLE_FONT, fontweight="bold")
+    fig.tight_layout()
+    return fig
 
 
 def reply_arcs(n: int, links: pd.DataFrame, colours: dict[str, str], breaks: list[int], title: str,

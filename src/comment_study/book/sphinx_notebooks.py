@@ -23,6 +23,8 @@ from pathlib import Path
 import nbformat
 from sphinx.application import Sphinx
 
+from comment_study.book import roles
+
 
 def executed_notebook(app: Sphinx, pagename: str) -> Path | None:
     """The notebook myst-nb wrote for a page, or None if the page is not a notebook."""
@@ -69,6 +71,7 @@ def _write_kit(app: Sphinx, exception: Exception | None) -> None:
 
 
 def setup(app: Sphinx) -> dict:
+    roles.mark_book_build()  # a code cell's Markdown keeps its MyST roles only in the book (roles.markdown)
     app.add_config_value("comment_study_kit_page", "chapters/instructors", "env")
     app.connect("build-finished", _write_kit)
     # before sphinx-book-theme builds its header buttons (priority 501)

@@ -8,7 +8,9 @@ landing page and the instructor guide; ``make kit`` writes it too):
   the chapters and the appendices) made for a student: every
   ``{glue:text}`` role replaced by its value (read from the glue outputs in the notebook,
   formatted as myst-nb formats it), exercises as numbered Markdown headings, admonitions as
-  quotes, cross-references as their text, and the worked solutions taken out;
+  quotes, cross-references as their text (in the prose and in the Markdown that code cells
+  showed: :mod:`comment_study.book.roles`, which also writes that Markdown plain when the
+  student runs the cell again), and the worked solutions taken out;
 - ``answers/<page>-answers.ipynb``: those solutions, one Markdown cell per exercise;
 - ``comment_study-<version>-py3-none-any.whl``: the package with a copy of ``data/`` inside
   it (``comment_study/_data/data/``, with the REFI-QDA files the build wrote into
@@ -42,7 +44,7 @@ from pathlib import Path
 
 import nbformat
 
-from comment_study.book import toc
+from comment_study.book import roles, toc
 from comment_study.book import sphinx_downloads
 from comment_study.book.sphinx_fresh import ROOT_INPUTS
 from comment_study.book.sphinx_downloads import write_if_changed
@@ -172,9 +174,7 @@ def wheel(root: Path) -> tuple[str, bytes]:
 GLUE_ROLE = re.compile(r"\{glue(?::text)?:?\}`([^`]+)`")
 FENCE = re.compile(r"^(?P<fence>`{3,}|:{3,})\{(?P<name>[\w:-]+)\}[ \t]*(?P<argument>.*)$")
 OPTION = re.compile(r"^:(?P<key>[\w-]+):[ \t]*(?P<value>.*)$")
-TARGET = re.compile(r"^\(([\w-]+)\)=\s*$")
-CROSS_REFERENCE = re.compile(r"\{(?P<role>numref|ref|doc)\}`(?:(?P<text>[^`<]*?)\s*<(?P<target>[^`>]+)>|(?P<bare>[^`]+))`")
-CITATION = re.compile(r"\{cite:[pt]\}`([^`]+)`")
+TARGET = roles.TARGET
 ADMONITION_TITLES = {"note": "Note", "tip": "Tip", "warning": "Warning", "important": "Important", "seealso": "See also"}
 
 
@@ -189,38 +189,8 @@ def glue_values(path: Path) -> dict[str, str]:
     return {name: output["data"]["text/plain"] for name, output in json.loads(path.read_text(encoding="utf-8")).items()}
 
 
-class Edition:
-    """What a page's student edition needs to know about the whole book: chapter numbers and titles."""
-
-    def __init__(self, root: Path):
-        self.numbers: dict[str, int] = {}
-        self.titles: dict[str, str] = {}
-        self.labels: dict[str, str] = {}
-        number = 0
-        for page in toc.pages(root):
-            if page.numbered:
-                number += 1
-                self.numbers[page.file] = number
-            self.titles[page.file] = page.title
-            for line in toc.source(root, page.file).read_text(encoding="utf-8").splitlines():
-                if (match := TARGET.match(line)):
-                    self.labels[match.group(1)] = page.file
-                    break
-
-    def reference(self, page: str, match: re.Match) -> str:
-        """The text a cross-reference shows: its own text (with the chapter number for ``%s``), or the page's title."""
-        target = (match["target"] or match["bare"]).strip()
-        if match["role"] == "doc":
-            relative = (Path(page).parent / target).as_posix()
-            file = target.lstrip("/") if target.lstrip("/") in self.titles else relative
-        else:
-            file = self.labels.get(target, target)
-        text = match["text"]
-        if text is None:
-            return self.titles.get(file, target)
-        if "%s" in text:
-            return text.replace("%s", str(self.numbers[file])) if file in self.numbers else text.replace("%s", "").strip()
-        return text
+class Edition(roles.References):
+    """What a page's student edition needs to know about the whole book: chapter numbers, titles, labels, exercises."""
 
     def student(self, page: str, notebook: nbformat.NotebookNode,
                 values: dict[str, str]) -> tuple[nbformat.NotebookNode, nbformat.NotebookNode]:
@@ -233,6 +203,9 @@ class Edition:
         for cell in student.cells:
             if cell.cell_type == "markdown":
                 cell.source = self._markdown(page, cell.source, values, prefix, exercises, answers)
+            for output in cell.get("outputs", []):  # Markdown a code cell showed in the book (roles.markdown)
+                if "text/markdown" in output.get("data", {}):
+                    output["data"]["text/markdown"] = self.plain(page, output["data"]["text/markdown"])
         student.cells = [cell for cell in student.cells if cell.cell_type != "markdown" or cell.source.strip()]
         title = self.titles.get(page, page)
         key = nbformat.v4.new_notebook(metadata=copy.deepcopy(student.metadata))
@@ -297,10 +270,7 @@ class Edition:
                 raise ValueError(f"{page}: glued value {key!r} is not in the executed notebook")
             return format_plain_text(values[key], spec)
 
-        line = GLUE_ROLE.sub(paste, line)
-        line = CROSS_REFERENCE.sub(lambda m: self.reference(page, m), line)
-        line = CITATION.sub(lambda m: f"({m.group(1)})", line)
-        return toc.plain(line)
+        return self.plain(page, GLUE_ROLE.sub(paste, line))
 
 
 def student_editions(root: Path, notebooks: Path, glued: Path) -> dict[str, bytes]:

@@ -8,6 +8,7 @@ as ``0.209677``.
 from __future__ import annotations
 
 import math
+import re
 import textwrap
 
 import matplotlib as mpl
@@ -77,6 +78,8 @@ def apply() -> None:
         "grid.color": "#dddddd",
         "legend.frameon": False,
         "svg.hashsalt": "comment-study",
+        "savefig.pad_inches": 0.03,  # the saved image's margins: small, so that a phone-width figure stays one
+
         "image.cmap": "cividis",
     })
 
@@ -106,15 +109,103 @@ def finish(fig: plt.Figure) -> plt.Figure:
     if fig.get_layout_engine() is None:
         widen_for_labels(fig)
         fig.tight_layout()
+        if rewrap_overflowing_titles(fig) | room_for_rows(fig):
+            fig.tight_layout()
     return fig
 
 
-def widen_for_labels(fig: plt.Figure, plot_width: float = 2.4) -> None:
-    """Widen a figure whose row labels leave its plot less than ``plot_width`` inches (long code labels).
+def room_for_rows(fig: plt.Figure) -> bool:
+    """Make a laid-out figure taller where its rows stand closer than their tallest (wrapped) label; True if it did."""
+    extra = 0.0
+    for ax in fig.axes:
+        labels = [t.get_text() for t in ax.get_yticklabels() if t.get_text()]
+        if not any("\n" in t for t in labels):
+            continue
+        low, high = sorted(ax.get_ylim())
+        spacing = ax.get_position().height * fig.get_figheight() / max(high - low, 1.0)  # inches per row
+        needed = max(t.count("\n") + 1 for t in labels) * MIN_FONT / 72 + 0.1
+        extra = max(extra, (needed - spacing) * (high - low))
+    if extra > 0:
+        fig.set_figheight(fig.get_figheight() + extra)
+    return extra > 0
 
-    Text is never shrunk to fit: a figure that ends up wider than a phone is shown at a readable
-    scale in a box that scrolls sideways (the book's script), rather than scaled down.
+
+def rewrap_overflowing_titles(fig: plt.Figure) -> bool:
+    """Break again a panel's title that runs past the figure's right edge (it starts where the plot does); True if any did."""
+    renderer = fig.canvas.get_renderer()
+    changed = False
+    for ax in fig.axes:
+        for title in (ax._left_title, ax.title, ax._right_title):
+            text = title.get_text()
+            extent = title.get_window_extent(renderer)
+            if text and extent.x1 > fig.bbox.width:
+                room = max(1.0, (fig.bbox.width - extent.x0) / fig.dpi - 0.05)
+                title.set_text(fit_label(text.replace("\n", " "), room, title.get_fontsize() * 1.12))
+                changed = True
+    return changed
+
+
+PHONE_WIDTH = 4.5
+"""Inches: the widest a figure may be drawn and still fit a 390-px phone without scrolling sideways, its
+MIN_FONT text at 80% of the body text. The column is 358 px wide there (book.css takes a figure's side
+padding away on a phone); 12 pt at DPI is 18.3 px, so the image may be 358 / (12.8 / 18.3) = 512 px
+wide, 4.65 inches at DPI: this width and the saved image's margins (``savefig.pad_inches``)."""
+
+
+def label_width(text: str, size: float = MIN_FONT) -> float:
+    """Inches: how wide the widest line of ``text`` is drawn at ``size`` points in the figures' font."""
+    from matplotlib.textpath import TextPath
+
+    return max(TextPath((0, 0), line, size=size).get_extents().width / 72 if line else 0.0 for line in text.split("\n"))
+
+
+def _greedy(pieces: list[str], budget: float, size: float) -> list[str]:
+    lines: list[str] = []
+    for piece in pieces:
+        trial = lines[-1] + piece if lines else piece.lstrip()
+        if lines and label_width(trial, size) <= budget:
+            lines[-1] = trial
+        else:
+            lines.append(piece.lstrip())
+    return lines
+
+
+def fit_label(text: str, budget: float, size: float = MIN_FONT) -> str:
+    """``text`` broken into lines no wider than ``budget`` inches where it can be: at spaces, else after underscores."""
+    lines = _greedy(re.split(r"(?= )", text), budget, size)
+    lines = [part for line in lines for part in
+             (_greedy(re.split(r"(?<=_)", line), budget, size) if label_width(line, size) > budget else [line])]
+    return "\n".join(lines)
+
+
+def wrap_row_labels(fig: plt.Figure, budget: float) -> None:
+    """Break each row label wider than ``budget`` inches onto lines that fit, set tight (line spacing 1).
+
+    :func:`room_for_rows` then makes a figure whose rows stand closer than their tallest label taller.
     """
+    for ax in fig.axes:
+        labels = ax.get_yticklabels()
+        texts = [label.get_text() for label in labels]
+        if not any(label_width(t, label.get_fontsize()) > budget for t, label in zip(texts, labels)):
+            continue
+        wrapped = [fit_label(t, budget, label.get_fontsize()) if label_width(t, label.get_fontsize()) > budget else t
+                   for t, label in zip(texts, labels)]
+        weights = [label.get_fontweight() for label in labels]
+        ticks = ax.get_yticks()
+        ax.set_yticks(ticks, wrapped, linespacing=1.0)
+        for label, weight in zip(ax.get_yticklabels(), weights):
+            label.set_fontweight(weight)
+
+
+def widen_for_labels(fig: plt.Figure, plot_width: float = 2.0) -> None:
+    """Make room for long row labels (code labels): break them onto two lines, then widen the figure if still needed.
+
+    A label wider than a phone-width figure leaves room for is broken at an underscore, a space
+    or before "(" (:func:`wrap_row_labels`); a figure whose labels still leave its plot less than
+    ``plot_width`` inches is widened. Text is never shrunk to fit: a figure that ends up wider than
+    a phone is shown at a readable scale in a box that scrolls sideways (the book's script).
+    """
+    wrap_row_labels(fig, max(1.0, max(PHONE_WIDTH, fig.get_figwidth()) - plot_width - 0.6))
     renderer = fig.canvas.get_renderer()
     widest = max((label.get_window_extent(renderer).width / fig.dpi
                   for ax in fig.axes for label in ax.get_yticklabels() if label.get_text()), default=0.0)

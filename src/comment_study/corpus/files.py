@@ -50,6 +50,11 @@ def packaged_root() -> Path | None:
     return None
 
 
+def is_packaged(root: Path) -> bool:
+    """Whether ``root`` is the copy of the data that the study kit's package carries (not a book's folder)."""
+    return root.name == PACKAGED_DATA and root.parent.name == "comment_study"
+
+
 def project_root(start: Path | None = None) -> Path:
     """The book's root: ``$COMMENT_STUDY_ROOT``, the nearest folder up with ``_config.yml`` and ``data/``,
     or else the data the installed package carries (the study kit's student notebooks run so)."""
