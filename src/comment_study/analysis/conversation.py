@@ -181,10 +181,15 @@ def by_commenter(table: pd.DataFrame, links: pd.DataFrame) -> pd.DataFrame:
 
 
 def estimated_replies(check: threads.ReplyCheck, confidence: float = 0.95) -> tuple[float, float, float]:
-    """All replies the rules' hand check implies: detected plus estimated missed, with a Wilson range on the miss rate."""
+    """All replies the rules' hand check implies, with a Wilson range on the miss rate.
+
+    The flagged comments the check found to be right replies (``n_correct``, not every flagged
+    comment: a flag with the wrong target or no reply at all is not a reply found), plus the
+    estimated misses among the comments the rules left alone.
+    """
     low, high = findings.wilson(check.n_missed, check.n_random, confidence)
-    return (check.n_checked + check.estimated_missed,
-            check.n_checked + low * check.n_undetected, check.n_checked + high * check.n_undetected)
+    return (check.n_correct + check.estimated_missed,
+            check.n_correct + low * check.n_undetected, check.n_correct + high * check.n_undetected)
 
 
 def mentions(comments: pd.DataFrame, pattern: str) -> list[int]:
