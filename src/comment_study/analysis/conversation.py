@@ -188,7 +188,7 @@ def estimated_replies(check: threads.ReplyCheck, confidence: float = 0.95) -> tu
     estimated misses among the comments the rules left alone.
     """
     low, high = findings.wilson(check.n_missed, check.n_random, confidence)
-    return (check.n_correct + check.estimated_missed,
+    return (check.estimated_total,
             check.n_correct + low * check.n_undetected, check.n_correct + high * check.n_undetected)
 
 

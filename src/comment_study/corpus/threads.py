@@ -215,9 +215,14 @@ class ReplyCheck:
         return self.n_correct / self.n_checked if self.n_checked else float("nan")
 
     @property
+    def estimated_total(self) -> float:
+        """All replies in the thread, estimated: the flags the check found right, plus the estimated misses."""
+        return self.n_correct + self.estimated_missed
+
+    @property
     def estimated_recall(self) -> float:
-        """Share of all replies the rules find: detected / (detected + estimated missed)."""
-        return self.n_checked / (self.n_checked + self.estimated_missed) if self.n_checked else float("nan")
+        """Share of all replies the rules find with the right target: right flags / estimated total."""
+        return self.n_correct / self.estimated_total if self.n_checked else float("nan")
 
     @property
     def estimated_missed(self) -> float:
