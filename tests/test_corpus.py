@@ -205,7 +205,7 @@ def test_reading_an_export_holds_no_more_memory_for_ten_times_the_comments(tmp_p
     from comment_study.book import bench
 
     peaks = []
-    for n in (2_000, 20_000):
+    for n in (500, 5_000):
         path = write(tmp_path, bench.synthetic_export(n, seed=3), f"{n}.txt")
         tracemalloc.start()
         count = sum(1 for _ in corpus.read_comments(path))
