@@ -6,7 +6,6 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-JUPYTER_BOOK = Path(sys.executable).with_name("jupyter-book")
+from comment_study.book import jb  # noqa: E402  (the jupyter-book command)
 from comment_study.book.bench import IGNORED  # noqa: E402  (what a copy of the book leaves out)
 
 
@@ -90,7 +89,7 @@ def start_build(book: Path) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if k != "COMMENT_STUDY_ROOT"}
     with open(book.parent / "build.out", "w") as out, open(book.parent / "build.err", "w") as err:
         return subprocess.Popen(
-            [str(JUPYTER_BOOK), "build", str(book), "-W", "-n", "--keep-going"],
+            jb.command(book, *jb.STRICT),
             stdout=out, stderr=err, text=True, env=env, start_new_session=True,
             cwd=book.parent,  # not the book: paths must not depend on it
         )
@@ -99,7 +98,7 @@ def start_build(book: Path) -> subprocess.Popen:
 def finish(process: subprocess.Popen) -> subprocess.CompletedProcess:
     """Wait for a build; fail the test with the end of its log if it failed."""
     process.wait()
-    book = Path(process.args[2])
+    book = Path(process.args[process.args.index("build") + 1])
     stdout, stderr = ((book.parent / name).read_text() for name in ("build.out", "build.err"))
     if process.returncode != 0:
         pytest.fail(f"book build failed in {book}:\n{stdout[-6000:]}\n{stderr[-6000:]}")

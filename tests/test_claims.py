@@ -5,14 +5,13 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from comment_study.book import jb
 from comment_study.book.claims import Claims
 
-JUPYTER_BOOK = Path(sys.executable).with_name("jupyter-book")
 
 
 def test_a_claim_that_holds_shows_nothing():
@@ -69,7 +68,7 @@ def small_book(folder: Path, holds: bool, mode: str = "strict") -> Path:
 
 def jb_build(book: Path) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k != "COMMENT_STUDY_ROOT"}
-    return subprocess.run([str(JUPYTER_BOOK), "build", str(book), "-W", "-n", "--keep-going"],
+    return subprocess.run(jb.command(book, *jb.STRICT),
                           capture_output=True, text=True, env=env, cwd=book.parent)
 
 

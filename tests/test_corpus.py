@@ -196,3 +196,32 @@ def test_same_display_name_in_two_places_is_two_commenters(original):
 def test_word_count_counts_words_not_punctuation():
     assert corpus.count_words("Don't — stop, 97% of 3 men!") == 6
     assert corpus.count_words("") == 0
+
+
+def test_reading_an_export_holds_no_more_memory_for_ten_times_the_comments(tmp_path):
+    """The parser streams: its peak memory follows the longest block of header lines, not the number of comments."""
+    import tracemalloc
+
+    from comment_study.book import bench
+
+    peaks = []
+    for n in (500, 5_000):
+        path = write(tmp_path, bench.synthetic_export(n, seed=3), f"{n}.txt")
+        tracemalloc.start()
+        count = sum(1 for _ in corpus.read_comments(path))
+        peaks.append(tracemalloc.get_traced_memory()[1])
+        tracemalloc.stop()
+        assert count == n
+    assert peaks[1] < 1.5 * peaks[0] + 50_000, peaks
+
+
+def test_a_block_of_header_shaped_lines_is_read_as_the_declared_count_requires(tmp_path):
+    """Four header-shaped lines before a text: two pairs (3 comments) or four without text (5); 4 is ambiguous."""
+    body = "Ann (Ohio)\nFine (really)\nBob (Utah)\nGood (yes)\nCal (Iowa)\nLast words.\n"
+    pairs = corpus.parse_export(write(tmp_path, "Jan 1, 2020 · 3 comments\n" + body, "three.txt"))
+    assert pairs["text"].tolist() == ["Fine (really)", "Good (yes)", "Last words."]
+    assert pairs["text_line"].tolist() == [3, 5, 7]
+    alone = corpus.parse_export(write(tmp_path, "Jan 1, 2020 · 5 comments\n" + body, "five.txt"))
+    assert alone["text"].tolist() == ["", "", "", "", "Last words."]
+    with pytest.raises(corpus.ExportError, match="line 3: ambiguous"):
+        corpus.parse_export(write(tmp_path, "Jan 1, 2020 · 4 comments\n" + body, "four.txt"))

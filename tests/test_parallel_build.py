@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from jupyter_cache import get_cache
 
-from conftest import JUPYTER_BOOK
+from comment_study.book import jb
 
 pytestmark = pytest.mark.build
 
@@ -42,7 +42,7 @@ def tiny_book(folder: Path, pages: dict[str, str]) -> Path:
 
 def jb_build(book: Path) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k != "COMMENT_STUDY_ROOT"}
-    return subprocess.run([str(JUPYTER_BOOK), "build", str(book), "-W", "-n", "--keep-going"],
+    return subprocess.run(jb.command(book, *jb.STRICT),
                           capture_output=True, text=True, env=env, cwd=book.parent)
 
 

@@ -26,6 +26,7 @@ Chapters glue the results with :func:`glue_entry`; a p-value that is not in the 
 
 from __future__ import annotations
 
+import hashlib
 import math
 import zlib
 from dataclasses import dataclass, field
@@ -39,7 +40,7 @@ from statsmodels.stats.multitest import multipletests
 
 from comment_study.analysis import findings
 from comment_study.coding import agreement, sheets
-from comment_study.corpus import files, yamlfile
+from comment_study.corpus import files, inputs, yamlfile
 from comment_study.study import definitions
 from comment_study.study.model import Study
 
@@ -442,19 +443,32 @@ def evaluate(study: Study, plan: Plan, alphas: pd.Series) -> pd.DataFrame:
     return result
 
 
-_CACHE: dict[tuple, pd.DataFrame] = {}
+_CACHE: dict[tuple[str, str], pd.DataFrame] = {}
+
+
+def _frame_digest(frame: pd.DataFrame) -> str:
+    """A digest of a table's column names, index and values, in order."""
+    digest = hashlib.sha256("\0".join(map(str, frame.columns)).encode())
+    digest.update(pd.util.hash_pandas_object(frame, index=True).to_numpy().tobytes())
+    return digest.hexdigest()
 
 
 def results(study: Study, root: Path | None = None) -> pd.DataFrame:
-    """The book's plan evaluated on ``study`` (once per process and data: chapters share one table)."""
+    """The book's plan evaluated on ``study`` (once per data: chapters share one table).
+
+    Kept in the process, and on disk under the fingerprint of the book's inputs
+    (:func:`comment_study.corpus.inputs.cached`), so that the chapters of one build, each in its own
+    kernel, evaluate it once. The key also holds the plan and the study's comments, coding and codes,
+    so a study changed in memory is evaluated afresh.
+    """
     root = root or files.project_root()
     path = files.path(PLAN, root)
-    plan = load(path, study.codes)
-    key = (str(path), path.read_text(encoding="utf-8"),
-           pd.util.hash_pandas_object(study.table[["comment_id", "author_id", "tone", *study.codes]]).sum(),
-           int(pd.util.hash_pandas_object(study.table["answers"].fillna(-1)).sum()))
+    text = path.read_text(encoding="utf-8")
+    key = (str(path), hashlib.sha256("\0".join([text, _frame_digest(study.table), _frame_digest(study.comments),
+                                                 *study.codes]).encode()).hexdigest())
     if key not in _CACHE:
-        _CACHE[key] = evaluate(study, plan, reliability(study, root))
+        _CACHE[key] = inputs.cached(root, "plan", lambda: evaluate(study, load(path, study.codes), reliability(study, root)),
+                                    extra=key[1])
     return _CACHE[key]
 
 

@@ -28,6 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
+from comment_study.book import jb
 from comment_study.corpus.files import project_root
 
 BENCH_SEED = 20190928
@@ -78,10 +79,11 @@ BENCH_FILE = "bench.json"
 
 def timed_build(book: Path, env: dict[str, str] | None = None) -> float:
     """Seconds for one strict build of ``book``; raises if the build fails."""
-    jupyter_book = Path(sys.executable).with_name("jupyter-book")
+    command = jb.command(book, *jb.STRICT)
+    if not (book / "src" / "comment_study" / "book" / "jb.py").is_file():  # a checkout from before that door
+        command = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(book), *jb.STRICT]
     start = time.perf_counter()
-    result = subprocess.run([str(jupyter_book), "build", str(book), "-W", "-n", "--keep-going"],
-                            capture_output=True, text=True, cwd=book, env=env)
+    result = subprocess.run(command, capture_output=True, text=True, cwd=book, env=env)
     elapsed = time.perf_counter() - start
     if result.returncode != 0:
         raise RuntimeError(f"build failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")

@@ -7,22 +7,17 @@ every page instead of leaving outputs that the old version computed.
 
 from __future__ import annotations
 
-import hashlib
 import importlib.metadata as metadata
 import platform
 import re
-import sys
 from pathlib import Path
 
 import pandas as pd
 
+from comment_study.corpus.inputs import canonical, signature  # noqa: F401  (defined with the fingerprint they feed)
+
 PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;#]+)")
 NAME = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)")
-
-
-def canonical(name: str) -> str:
-    """A package name as the packaging standards compare them (PEP 503)."""
-    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 def requested(requirements_in: Path) -> list[str]:
@@ -66,9 +61,3 @@ def packages(root: Path) -> pd.DataFrame:
 def python() -> str:
     """The running Python: implementation and version."""
     return f"{platform.python_implementation()} {platform.python_version()}"
-
-
-def signature() -> str:
-    """A digest of the Python version and every installed distribution with its version."""
-    dists = sorted({f"{canonical(d.metadata['Name'] or '')}=={d.version}" for d in metadata.distributions()})
-    return hashlib.sha256("\n".join([sys.version, *dists]).encode()).hexdigest()

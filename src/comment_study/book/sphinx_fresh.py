@@ -15,7 +15,6 @@ they run (the tests build temporary copies of the book).
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 from pathlib import Path
@@ -23,32 +22,19 @@ from pathlib import Path
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
+from comment_study.corpus import inputs
 from comment_study.corpus.files import ROOT_VARIABLE
+from comment_study.corpus.inputs import PACKAGE, ROOT_INPUTS, input_files  # noqa: F401  (what the fingerprint covers)
 from comment_study.book.environment import signature
 
 logger = logging.getLogger(__name__)
 FINGERPRINT = "inputs.sha256"
-PACKAGE = Path(__file__).resolve().parents[1]
-"""The whole comment_study package, every layer."""
-ROOT_INPUTS = ("bench.json", "requirements.in", "requirements.txt")
-"""Files at the book's root that chapters read (build times, the environment's pins)."""
-
-
-def input_files(srcdir: Path) -> list[Path]:
-    """The files whose change must re-execute the notebooks: data, package source, root inputs."""
-    data = [p for p in (srcdir / "data").rglob("*") if p.is_file()]
-    code = [p for p in PACKAGE.rglob("*.py") if "__pycache__" not in p.parts]
-    root = [srcdir / name for name in ROOT_INPUTS if (srcdir / name).is_file()]
-    return sorted(data) + sorted(code) + root
 
 
 def fingerprint(srcdir: Path) -> str:
-    """A digest of the names and contents of every input file, and of the installed software."""
-    digest = hashlib.sha256(signature().encode())
-    for file in input_files(srcdir):
-        name = file.relative_to(srcdir) if file.is_relative_to(srcdir) else file.relative_to(PACKAGE.parent)
-        digest.update(str(name).encode() + b"\0" + hashlib.sha256(file.read_bytes()).digest())
-    return digest.hexdigest()
+    """A digest of the names and contents of every input file, and of the installed software
+    (:func:`comment_study.corpus.inputs.fingerprint`: the key of the cached shared results too)."""
+    return inputs.fingerprint(srcdir, signature())
 
 
 def _cache_dir(app: Sphinx) -> Path:

@@ -13,17 +13,26 @@ When the build has finished, it gathers those notebooks into the study kit
 (:mod:`comment_study.book.study_kit`: student notebooks that run outside the book, their answers,
 and the package with its data) at ``downloads/study-kit.zip``, which the landing page and the
 instructor guide link. It does so only when the instructor guide is part of the book: a book
-built over another corpus (the tests' fixture book) has no kit to offer.
+built over another corpus (the tests' fixture book) has no kit to offer. The kit is made again
+only when something it is made from has changed (:func:`kit_inputs`: the book's inputs, its
+configuration and table of contents, every page's source and executed notebook, the glued
+values), so a no-change rebuild does not rewrite it.
 """
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import nbformat
 from sphinx.application import Sphinx
 
-from comment_study.book import roles
+from comment_study.book import roles, sphinx_downloads
+from comment_study.corpus import inputs
+
+KIT_STAMP = "study-kit.sha256"
+"""The digest of the kit's inputs when it was last written, kept with the doctrees (not published)."""
+KIT_ROOT_FILES = ("_config.yml", "_toc.yml", "pyproject.toml", "requirements.txt")
 
 
 def executed_notebook(app: Sphinx, pagename: str) -> Path | None:
@@ -60,6 +69,24 @@ def _offer(app: Sphinx, pagename: str, templatename: str, context: dict, doctree
     context["ipynb_source"] = f"{pagename}.ipynb"  # read by the theme's download menu
 
 
+def kit_inputs(srcdir: Path, outdir: Path, glued: Path, fingerprint: str) -> str:
+    """A digest of what the study kit is made from: the book's inputs (``fingerprint``), its root files, every
+    file of the package and of the downloads its wheel carries, every page's source and notebook as the
+    HTML book offers them (``_sources``), and the glued values."""
+    from comment_study.book.study_kit import book_files  # what the wheel carries for the appendices
+
+    names = dict.fromkeys([*KIT_ROOT_FILES, *(str(p) for p in book_files(srcdir))])
+    files = [srcdir / name for name in names if (srcdir / name).is_file()]
+    files += sorted(p for p in inputs.PACKAGE.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    files += sorted(p for p in (srcdir / sphinx_downloads.FOLDER).rglob("*") if p.is_file())
+    files += sorted(p for p in (outdir / "_sources").rglob("*") if p.is_file())
+    files += sorted(glued.rglob("*.glue.json"))
+    digest = hashlib.sha256(fingerprint.encode())
+    for file in files:
+        digest.update(str(file).encode() + b"\0" + hashlib.sha256(file.read_bytes()).digest())
+    return digest.hexdigest()
+
+
 def _write_kit(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
@@ -67,7 +94,15 @@ def _write_kit(app: Sphinx, exception: Exception | None) -> None:
         return
     from comment_study.book import study_kit as kit
 
-    kit.build(Path(app.srcdir), Path(app.outdir), Path(getattr(app.env, "mystnb_config").output_folder))
+    srcdir, outdir = Path(app.srcdir), Path(app.outdir)
+    glued = Path(getattr(app.env, "mystnb_config").output_folder)
+    fingerprint = getattr(app, "comment_study_fingerprint", None) or inputs.fingerprint(srcdir)
+    stamp, current = Path(app.doctreedir) / KIT_STAMP, kit_inputs(srcdir, outdir, glued, fingerprint)
+    target = outdir / sphinx_downloads.FOLDER / kit.KIT_NAME
+    if target.is_file() and stamp.is_file() and stamp.read_text().strip() == current:
+        return  # made from these very inputs
+    kit.build(srcdir, outdir, glued)
+    stamp.write_text(current + "\n")
 
 
 def setup(app: Sphinx) -> dict:

@@ -14,7 +14,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +22,7 @@ import pandas as pd
 import yaml
 
 from comment_study.analysis import plan
+from comment_study.book import jb
 from comment_study.book.bench import IGNORED
 from comment_study.book.sphinx_claims import REPORT
 from comment_study.coding import codebook, sheets
@@ -85,13 +85,11 @@ def _pages_with_errors(html: Path) -> list[str]:
                   if 'class="output traceback' in page.read_text(encoding="utf-8", errors="replace"))
 
 
-def run(sheet: Path | str, root: Path | None = None, output: Path | None = None,
-        jupyter_book: Path | None = None) -> WhatIf:
+def run(sheet: Path | str, root: Path | None = None, output: Path | None = None) -> WhatIf:
     """Build the book at ``root`` from the edited primary sheet into ``output``/html; never touches ``root/data``."""
     root = (root or files.project_root()).resolve()
     sheet = Path(sheet).resolve()
     output = (output or root / OUTPUT).resolve()
-    jupyter_book = jupyter_book or Path(sys.executable).with_name("jupyter-book")
     _check_sheet(sheet, root)
     with tempfile.TemporaryDirectory(prefix="whatif-") as folder:
         book = Path(folder) / "book"
@@ -99,7 +97,7 @@ def run(sheet: Path | str, root: Path | None = None, output: Path | None = None,
         shutil.copyfile(sheet, book / PRIMARY_SHEET)
         _whatif_config(book)
         env = {k: v for k, v in os.environ.items() if k != files.ROOT_VARIABLE}
-        built = subprocess.run([str(jupyter_book), "build", str(book), "--keep-going"],
+        built = subprocess.run(jb.command(book, "--keep-going"),
                                capture_output=True, text=True, env=env, cwd=folder)
         html = book / "_build" / "html"
         if not (html / "index.html").is_file():

@@ -15,7 +15,7 @@ import pandas as pd
 from comment_study.coding import codebook as codebook_module
 from comment_study.coding import sheets
 from comment_study.coding.codebook import Codebook
-from comment_study.corpus import export, files
+from comment_study.corpus import export, files, inputs
 from comment_study.study import protected as protected_module, replies
 
 CODEBOOK = Path("data/codebook.yml")
@@ -112,8 +112,17 @@ def analysed(sheet: pd.DataFrame, comments: pd.DataFrame, book: Codebook, links:
 
 
 def load_study(root: Path | None = None) -> Study:
-    """Load and validate the corpus, the codebook and both coders' sheets of the book at ``root``."""
+    """Load and validate the corpus, the codebook and both coders' sheets of the book at ``root``.
+
+    Loaded once per fingerprint of the book's inputs and kept on disk (:func:`comment_study.corpus.inputs.cached`):
+    the pages of a build share one load, and any change to the data or the code loads it again.
+    """
     root = root or files.project_root()
+    return inputs.cached(root, "study", lambda: _load(root))
+
+
+def _load(root: Path) -> Study:
+    """Load and validate the study from the files of the book at ``root``."""
     comments = files.comments(root)
     book = codebook_module.load(files.path(CODEBOOK, root), set(comments["comment_id"]))
     primary = sheets.load_sheet(files.path(PRIMARY_SHEET, root), book, comments, complete=True)
