@@ -104,7 +104,15 @@ def smallest_text(fig: plt.Figure) -> float:
 
 
 def finish(fig: plt.Figure) -> plt.Figure:
-    """Wrap long titles and lay a figure out tightly (unless it has a layout engine); return it for a cell to end with."""
+    """Wrap long titles and lay a figure out tightly (unless it has a layout engine); return it for a cell to end with.
+
+    A figure drawn to fit a phone (a heatmap: ``plots.heatmap_panels`` records the size it drew)
+    that has since been made wider than :data:`PHONE_WIDTH` (``fig.set_size_inches(7.5, 9)``)
+    gets its drawn size back: a forced width would make it scroll sideways on a phone.
+    """
+    drawn = getattr(fig, "_drawn_size", None)
+    if drawn is not None and fig.get_figwidth() > PHONE_WIDTH + 1e-6:
+        fig.set_size_inches(drawn)
     wrap_titles(fig)
     if fig.get_layout_engine() is None:
         widen_for_labels(fig)
