@@ -24,7 +24,7 @@ DPI = 110
 MIN_FONT = 12
 """Points: the smallest text in any figure. Drawn FIGURE_WIDTH wide at DPI and shown 358 px wide on a
 390-px phone, 12 pt is 13.6 px on screen, above 80% of the 16-px body text. A figure that must be
-wider (a heatmap) is shown at full size in a box that scrolls sideways, never shrunk."""
+wider than a phone is never shrunk: a heatmap is split into panels that fit (plots.heatmap_panels)."""
 TITLE_FONT = 13
 
 
