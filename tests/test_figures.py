@@ -194,3 +194,114 @@ def test_the_grouped_dot_plot_fits_a_phone_however_long_its_labels():
             "Gender of offenders (gender)", "Offenders are known, ordinary people (known_offenders)"]
     finally:
         plt.close(fig)
+
+
+def wide_matrix(rows: int, columns: int, signed: bool = False, seed: int = 1) -> pd.DataFrame:
+    """A made-up matrix of shares (or of correlations, ``signed``) with code-like labels."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    values = rng.uniform(-0.6, 0.6, (rows, columns)) if signed else rng.uniform(0, 1, (rows, columns))
+    return pd.DataFrame(values, index=[f"row_code_{i}" for i in range(rows)],
+                        columns=[f"column_code_{j}" for j in range(columns)])
+
+
+def placed_values(fig) -> list[tuple[str, str, str]]:
+    """(table, row label, column label) of every cell drawn in the figure's heatmap panels (table: the panel's title)."""
+    import numpy as np
+
+    cells = []
+    for ax in (ax for ax in fig.axes if ax.images):
+        rows = [t.get_text().replace("\n", "") for t in ax.get_yticklabels()]
+        columns = [t.get_text().replace("\n", "") for t in ax.get_xticklabels()]
+        array = np.ma.filled(ax.images[0].get_array(), np.nan)
+        assert array.shape == (len(rows), len(columns))
+        table = ax.get_title(loc="left").split(" (")[0]
+        cells += [(table, r, c) for r in rows for c in columns]
+    return cells
+
+
+@pytest.mark.parametrize("draw", [
+    lambda: plots.annotated_heatmap(wide_matrix(10, 10), "Ten codes by ten", "share", xlabel="also carries",
+                                    ylabel="comments with"),
+    lambda: plots.annotated_heatmap(wide_matrix(7, 15), "Seven rows by fifteen columns", "share"),
+    lambda: plots.heatmap_panels({"": wide_matrix(12, 9, signed=True)}, "Correlations, two decimals each", "r",
+                                 fmt="{:.2f}", diverging=True),
+    lambda: plots.heatmap_panels({"first": wide_matrix(4, 8), "second": wide_matrix(4, 6, seed=2)},
+                                 "Two wide tables", "share", fmt="{:.0%}"),
+], ids=["ten-by-ten", "fifteen-columns", "signed-12-by-9", "two-tables"])
+def test_a_heatmap_wider_than_a_phone_is_split_into_panels_that_fit(draw):
+    """Panels no wider than a phone, every value placed exactly once, each panel with the row labels, text legible."""
+    import numpy as np
+
+    fig = draw()
+    try:
+        assert drawn_width(fig) <= style.PHONE_WIDTH
+        assert style.smallest_text(fig) >= style.MIN_FONT
+        axes = [ax for ax in fig.axes if ax.images]
+        assert len(axes) >= 2  # it had to be split
+        cells = placed_values(fig)
+        assert len(cells) == len(set(cells))  # no value twice
+        labels = {t.get_text().replace("\n", "") for ax in axes for t in ax.get_yticklabels()}
+        assert all([t.get_text() for t in ax.get_yticklabels()] for ax in axes)  # every panel repeats the row labels
+        n_values = sum(np.ma.filled(ax.images[0].get_array(), np.nan).size for ax in axes)
+        written = [t for ax in axes for t in ax.texts if t.get_text()]
+        assert len(written) == n_values  # each value written in its cell (none missing in these matrices)
+        assert labels and len(cells) == n_values
+        # about two phone screens at most, shown at the scale that keeps its text at 80% of 16-px body text
+        shown = fig.get_figheight() * style.DPI * 0.8 * 16 / (style.MIN_FONT * style.DPI / 72)
+        assert shown <= 2.2 * 844, f"{shown:.0f} px tall on a phone"
+    finally:
+        plt.close(fig)
+
+
+def test_the_split_keeps_every_value_of_the_matrix_in_its_place():
+    import numpy as np
+
+    matrix = wide_matrix(7, 15)
+    fig = plots.annotated_heatmap(matrix, "Seven rows by fifteen columns", "share")
+    try:
+        seen = {}
+        for ax in (ax for ax in fig.axes if ax.images):
+            rows = [t.get_text().replace("\n", "") for t in ax.get_yticklabels()]
+            columns = [t.get_text().replace("\n", "") for t in ax.get_xticklabels()]
+            assert rows == list(matrix.index)
+            assert np.allclose(np.ma.filled(ax.images[0].get_array(), np.nan), matrix.loc[rows, columns].to_numpy())
+            seen.update(dict.fromkeys(columns))
+        assert list(seen) == list(matrix.columns)  # the columns in order, each once
+    finally:
+        plt.close(fig)
+
+
+def test_a_heatmap_that_fits_a_phone_is_drawn_as_one_panel_with_its_values_as_formatted():
+    matrix = wide_matrix(3, 3)
+    fig = plots.annotated_heatmap(matrix, "Three by three", "share")
+    try:
+        assert len([ax for ax in fig.axes if ax.images]) == 1
+        assert f"{matrix.iloc[0, 0]:.0%}" in [t.get_text() for t in fig.axes[0].texts]
+    finally:
+        plt.close(fig)
+
+
+def test_signed_values_are_written_compactly_when_that_lets_the_heatmap_fit():
+    matrix = wide_matrix(26, 7, signed=True)  # the shape of the topics chapter's correlations
+    fig = plots.heatmap_panels({"": matrix}, "Correlations", "r", fmt="{:.2f}", diverging=True)
+    try:
+        assert drawn_width(fig) <= style.PHONE_WIDTH
+        texts = [t.get_text() for ax in fig.axes if ax.images for t in ax.texts]
+        assert texts and not any(t.lstrip("-").startswith("0.") for t in texts)  # .15, not 0.15
+        assert plots.compact("{:.2f}")(-0.157) == "-.16" and plots.compact("{:.0%}")(0.5) == "50%"
+    finally:
+        plt.close(fig)
+
+
+def test_a_width_forced_on_a_heatmap_is_undone_so_it_still_fits_a_phone():
+    fig = plots.annotated_heatmap(wide_matrix(24, 4), "Four groups", "share")
+    drawn = tuple(fig.get_size_inches())
+    try:
+        fig.set_size_inches(7.5, 9.0)  # as a chapter once did
+        style.finish(fig)
+        assert tuple(fig.get_size_inches()) == drawn
+        assert drawn_width(fig) <= style.PHONE_WIDTH
+    finally:
+        plt.close(fig)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
+from typing import Callable
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
@@ -38,38 +40,61 @@ def colour_scale(values: list[np.ndarray], diverging: bool = False) -> tuple[mpl
 
 
 def draw_cells(ax: plt.Axes, matrix: np.ndarray, cmap: mpl.colors.Colormap, norm: mpl.colors.Normalize,
-               fmt: str) -> mpl.image.AxesImage:
-    """A matrix as coloured cells with each value written in it, in ink that contrasts with its cell."""
+               fmt: str | Callable[[float], str]) -> mpl.image.AxesImage:
+    """A matrix as coloured cells with each value written in it, in ink that contrasts with its cell.
+
+    ``fmt`` is a format string (``"{:.0%}"``) or a function from a value to its text.
+    """
     image = ax.imshow(matrix, cmap=cmap, norm=norm, aspect="auto")
     ax.grid(False)
     for (i, j), value in np.ndenumerate(matrix):
         if not np.isnan(value):
             red, green, blue, _ = cmap(norm(value))
             ink = "black" if 0.299 * red + 0.587 * green + 0.114 * blue > 0.5 else "white"
-            text = fmt.format(value)
+            text = cell_text(fmt, value)
             if text.startswith("-") and not any(d in text for d in "123456789"):
                 text = text[1:]  # a value that rounds to zero is shown as 0, not -0
             ax.text(j, i, text, ha="center", va="center", fontsize=MIN_FONT, color=ink)
     return image
 
 
+def cell_text(fmt: str | Callable[[float], str], value: float) -> str:
+    """A cell's value as text: ``fmt`` a format string or a function."""
+    return fmt(value) if callable(fmt) else fmt.format(value)
+
+
+def compact(fmt: str) -> Callable[[float], str]:
+    """``fmt`` without the leading zero of a value below 1 (``0.15`` -> ``.15``, ``-0.15`` -> ``-.15``), as r is written."""
+    return lambda value: re.sub(r"^(-?)0(?=\.)", r"\1", fmt.format(value))
+
+
+def runs(n: int, longest: int) -> list[range]:
+    """``range(n)`` cut into the fewest runs of at most ``longest``, of near-equal length (10 by 6: 5 and 5)."""
+    count = -(-n // max(1, longest))
+    size = -(-n // count) if n else 1
+    return [range(i, min(i + size, n)) for i in range(0, n, size)]
+
+
 def heatmap_panels(tables: dict[str, pd.DataFrame], title: str, cbar_label: str, fmt: str = "{:.0f}",
-                   xlabel: str = "", ylabel: str = "", diverging: bool = False) -> plt.Figure:
-    """One or more heatmaps side by side on one colour scale, every cell's value written in it.
+                   xlabel: str = "", ylabel: str = "", diverging: bool = False,
+                   width: float = PHONE_WIDTH) -> plt.Figure:
+    """One or more heatmaps on one colour scale, every cell's value written in it, never wider than a phone.
 
     ``diverging`` centres a two-sided palette (PuOr, colour-blind safe) on 0 for signed values
     such as correlations; otherwise the sequential cividis is used (counts, shares). Drawn for a
     phone: cells just wide enough for their values at the smallest text size, row labels broken
     over lines (:func:`style.fit_label`), column labels upright on at most two lines, and the
-    colour scale below, so that a heatmap of up to about seven columns fits a phone's width. A
-    wider one is shown at full size in a box that scrolls sideways (book.js), never shrunk.
+    colour scale below. Heatmaps that fit ``width`` inches side by side are drawn so. One that
+    does not first writes its values compactly (``0.15`` as ``.15``: :func:`compact`); if it
+    still does not fit, each table's columns are cut into runs that do (:func:`runs`), drawn as
+    panels one above the other on the same cells' width, each repeating the row labels, so that
+    every value is shown once and its text stays at ``style.MIN_FONT`` on a 390-px phone.
     """
     from comment_study.book.style import fit_label
 
     values = [t.to_numpy(dtype=float) for t in tables.values()]
     cmap, norm = colour_scale(values, diverging)
     finite = np.concatenate([v[~np.isnan(v)] for v in values])
-    cell = max(0.4, max(text_width(fmt.format(v)) for v in finite) + 0.1)
     first = next(iter(tables.values()))
     rows = [fit_label(str(r), 1.2) for r in first.index]
 
@@ -77,7 +102,52 @@ def heatmap_panels(tables: dict[str, pd.DataFrame], title: str, cbar_label: str,
         fitted = fit_label(label, 1.2)
         return fitted if fitted.count("\n") < 2 else wrapped(label)
 
+    def cell_width(form, least: float) -> float:
+        return max(least, max(text_width(cell_text(form, v)) for v in finite) + 0.1)
+
     columns = {name: [column_label(str(c)) for c in table.columns] for name, table in tables.items()}
+    left = label_size(rows) + (0.3 if ylabel else 0.0)
+
+    def side_by_side(form, least):
+        return _heatmaps_side_by_side(tables, values, columns, rows, cell_width(form, least), form, cmap, norm,
+                                      cbar_label, xlabel, ylabel)
+
+    def stacked(form, least, per_panel):
+        panels = [(name if len(cuts) == 1 or not name else f"{name} ({n} of {len(cuts)})",
+                   table.iloc[:, list(cut)], [columns[name][j] for j in cut])
+                  for name, table in tables.items()
+                  for cuts in [runs(table.shape[1], per_panel)] for n, cut in enumerate(cuts, start=1)]
+        return _heatmaps_stacked(panels, rows, cell_width(form, least), per_panel, form, cmap, norm, cbar_label,
+                                 xlabel, ylabel)
+
+    # as drawn before if it fits; else its values compact, cells as narrow as they allow; else in runs of columns
+    narrow = compact(fmt)
+    widest = max(t.shape[1] for t in tables.values())
+    start = max(1, min(widest, int((width - left - 0.35) // cell_width(narrow, 0.38))))
+    attempts = [lambda: side_by_side(fmt, 0.4), lambda: side_by_side(narrow, 0.38)]
+    attempts += [lambda k=k: stacked(narrow, 0.38, k) for k in range(start, 0, -1)]
+    for attempt in attempts:
+        fig = attempt()
+        fig.suptitle(fit_lines(title, fig.get_figwidth() - 0.15, TITLE_FONT, bold=True), x=0.01, ha="left",
+                     fontsize=TITLE_FONT, fontweight="bold")  # measured, so that a bold title never runs past the edge
+        fig.canvas.draw()
+        if fig.get_tightbbox().width <= width or attempt is attempts[-1]:
+            break
+        plt.close(fig)
+    fig._drawn_size = tuple(fig.get_size_inches())  # what style.finish restores if a wider size is forced on it
+    return finish(fig)
+
+
+def _colour_bar(fig: plt.Figure, image, axes: list, label: str, form, pad: float) -> None:
+    """The one colour scale below the panels; in percent when the cells are (a ``%`` format)."""
+    bar = fig.colorbar(image, ax=axes, label=label, orientation="horizontal", location="bottom", shrink=0.9,
+                       aspect=12, pad=pad)
+    if "%" in cell_text(form, 0.5):
+        bar.ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+
+
+def _heatmaps_side_by_side(tables, values, columns, rows, cell, form, cmap, norm, cbar_label, xlabel, ylabel) -> plt.Figure:
+    """The heatmaps in one row of panels, the row labels on the first (a figure that fits a phone as it is)."""
     n_columns = sum(t.shape[1] for t in tables.values())
     above = label_size([c for labels in columns.values() for c in labels])
     width = label_size(rows) + (0.3 if ylabel else 0.0) + cell * n_columns + 0.15 * len(tables) + 0.2
@@ -85,7 +155,7 @@ def heatmap_panels(tables: dict[str, pd.DataFrame], title: str, cbar_label: str,
     fig, axes = plt.subplots(1, len(tables), squeeze=False, layout="constrained", figsize=(width, height),
                              width_ratios=[t.shape[1] for t in tables.values()])
     for ax, (name, table), matrix in zip(axes[0], tables.items(), values):
-        image = draw_cells(ax, matrix, cmap, norm, fmt)
+        image = draw_cells(ax, matrix, cmap, norm, form)
         ax.xaxis.tick_top()
         ax.xaxis.set_label_position("top")
         ax.set_xticks(range(table.shape[1]), columns[name], rotation=90, va="bottom", linespacing=1.0)
@@ -95,10 +165,32 @@ def heatmap_panels(tables: dict[str, pd.DataFrame], title: str, cbar_label: str,
         ax.set_title(name, fontsize=MIN_FONT, fontweight="normal")
         ax.set_xlabel(xlabel)
     axes[0][0].set_ylabel(ylabel)
-    fig.colorbar(image, ax=list(axes[0]), label=cbar_label, orientation="horizontal", location="bottom",
-                 shrink=0.9, aspect=12, pad=0.02)
-    fig.suptitle(title, x=0.01, ha="left", fontsize=TITLE_FONT, fontweight="bold")
-    return finish(fig)
+    _colour_bar(fig, image, list(axes[0]), cbar_label, form, 0.02)
+    return fig
+
+
+def _heatmaps_stacked(panels, rows, cell, per_panel, form, cmap, norm, cbar_label, xlabel, ylabel) -> plt.Figure:
+    """Runs of columns as panels one above the other, each with the row labels, cells of one size, left-aligned."""
+    above = [label_size(labels) for _, _, labels in panels]
+    heights = [cell * table.shape[0] + up + (0.3 if xlabel else 0.0) + (0.3 if name else 0.0) + 0.25
+               for (name, table, _), up in zip(panels, above)]
+    width = label_size(rows) + (0.3 if ylabel else 0.0) + cell * per_panel + 0.35
+    fig, axes = plt.subplots(len(panels), 1, squeeze=False, layout="constrained",
+                             figsize=(width, sum(heights) + 1.6), height_ratios=[t.shape[0] for _, t, _ in panels])
+    for ax, (name, table, labels) in zip(axes[:, 0], panels):
+        image = draw_cells(ax, table.to_numpy(dtype=float), cmap, norm, form)
+        ax.set_xlim(-0.5, per_panel - 0.5)  # every panel's cells as wide as the fullest panel's
+        ax.xaxis.tick_top()
+        ax.xaxis.set_label_position("top")
+        ax.set_xticks(range(table.shape[1]), labels, rotation=90, va="bottom", linespacing=1.0)
+        ax.set_yticks(range(table.shape[0]), rows, linespacing=1.0)
+        ax.tick_params(length=0)
+        ax.spines[:].set_visible(False)
+        ax.set_title(name, fontsize=MIN_FONT, fontweight="normal")
+        ax.set_xlabel(xlabel)
+        ax.set_ylabel(ylabel)
+    _colour_bar(fig, image, list(axes[:, 0]), cbar_label, form, 0.01)
+    return fig
 
 
 PHONE_FIGURE_WIDTH = PHONE_WIDTH

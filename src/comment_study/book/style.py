@@ -24,7 +24,7 @@ DPI = 110
 MIN_FONT = 12
 """Points: the smallest text in any figure. Drawn FIGURE_WIDTH wide at DPI and shown 358 px wide on a
 390-px phone, 12 pt is 13.6 px on screen, above 80% of the 16-px body text. A figure that must be
-wider (a heatmap) is shown at full size in a box that scrolls sideways, never shrunk."""
+wider than a phone is never shrunk: a heatmap is split into panels that fit (plots.heatmap_panels)."""
 TITLE_FONT = 13
 
 
@@ -104,7 +104,15 @@ def smallest_text(fig: plt.Figure) -> float:
 
 
 def finish(fig: plt.Figure) -> plt.Figure:
-    """Wrap long titles and lay a figure out tightly (unless it has a layout engine); return it for a cell to end with."""
+    """Wrap long titles and lay a figure out tightly (unless it has a layout engine); return it for a cell to end with.
+
+    A figure drawn to fit a phone (a heatmap: ``plots.heatmap_panels`` records the size it drew)
+    that has since been made wider than :data:`PHONE_WIDTH` (``fig.set_size_inches(7.5, 9)``)
+    gets its drawn size back: a forced width would make it scroll sideways on a phone.
+    """
+    drawn = getattr(fig, "_drawn_size", None)
+    if drawn is not None and fig.get_figwidth() > PHONE_WIDTH + 1e-6:
+        fig.set_size_inches(drawn)
     wrap_titles(fig)
     if fig.get_layout_engine() is None:
         widen_for_labels(fig)
