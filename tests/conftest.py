@@ -74,7 +74,7 @@ def partial_book(book: Path, chapters: list[str], landing: str) -> Path:
     (book / "_toc.yml").write_text(
         f"format: jb-book\nroot: intro\nparts:\n  - caption: The study\n    numbered: true\n    chapters:\n{pages}")
     config = yaml.safe_load((book / "_config.yml").read_text())
-    config["sphinx"]["config"]["suppress_warnings"] = ["ref.term", "ref.doc", "ref.numref"]
+    config["sphinx"]["config"]["suppress_warnings"] = ["ref.term", "ref.doc", "ref.numref", "ref.ref"]
     (book / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True))
     return book
 

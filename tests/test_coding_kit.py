@@ -180,3 +180,21 @@ def test_agree_marks_codes_with_too_few_positives_on_the_sheet(primary, comments
     line = next(row for row in text.splitlines() if row.startswith(f"{few[0]} "))
     assert line.endswith(agreement.TOO_FEW)
     assert human.human_table.__doc__ and human.alpha_cell(table.loc[few[0]]).endswith(agreement.TOO_FEW)
+
+
+@pytest.mark.build
+def test_a_sheet_placed_in_data_coding_human_appears_in_the_reliability_chapter(tmp_path, comments, primary):
+    """The chapter reads the folder: drop in a returned sheet and the next build reports it, in place of the invitation."""
+    from bs4 import BeautifulSoup
+
+    from conftest import build, copy_book, partial_book, set_execution
+
+    book = copy_book(tmp_path / "with-human" / "book")
+    partial_book(book, ["chapters/reliability"], "# A fixture book\n\nOne returned sheet.\n")
+    set_execution(book, "force")
+    coder_k(primary, comments).to_csv(book / human.FOLDER / "coder-k.csv", index=False)
+    build(book)
+    page = BeautifulSoup((book / "_build/html/chapters/reliability.html").read_text(encoding="utf-8"), "html.parser")
+    section = page.find(id="adding-human-coders").get_text(" ", strip=True)
+    assert "coder-k" in section
+    assert "No coder outside the study has returned a sheet yet" not in section
