@@ -11,6 +11,8 @@ the quotable comments of an exchange are looked for.
 
 from __future__ import annotations
 
+from comment_study.analysis import conversation
+
 from pathlib import Path
 
 import pytest
@@ -21,8 +23,8 @@ from comment_study.study import load_study, quotes
 
 from conftest import toc_pages
 
-EXCHANGES = {"exchange-93": (93, 94, 95, 96), "exchange-235": (235, 236, 237, 238)}
-"""Each exchange the conversation chapter owns: its label there, and its comments."""
+EXCHANGES = conversation.OWNED_EXCHANGES
+"""Each exchange the conversation chapter owns: its label there, and its comments (defined once, in the package)."""
 OWNER = "chapters/conversation"
 
 

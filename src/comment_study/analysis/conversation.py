@@ -21,6 +21,14 @@ from comment_study.corpus import files as data, threads
 from comment_study.analysis import findings
 from comment_study.study.replies import LinkError
 
+OWNED_EXCHANGES: dict[str, tuple[int, ...]] = {"exchange-93": (93, 94, 95, 96), "exchange-235": (235, 236, 237, 238)}
+"""The exchanges the conversation chapter shows in full, by their label there: every other page refers to them."""
+
+
+def owning_exchange(comment_id: int) -> str | None:
+    """The label of the owned exchange a comment belongs to, or None: such a comment is quoted in one chapter only."""
+    return next((label for label, ids in OWNED_EXCHANGES.items() if comment_id in ids), None)
+
 STANCES = ("disputes", "supports", "neither")
 """How a reply meets the comment it answers (see data/README.md for the reading rule)."""
 
