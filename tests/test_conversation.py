@@ -242,3 +242,11 @@ def test_stacked_bars_stack_each_part_onto_the_last():
     bars = fig.axes[0].patches
     ends = sorted(round(b.get_x() + b.get_width(), 6) for b in bars)
     assert ends == [1.0, 3.0, 4.0, 4.0]
+
+
+def test_a_comment_of_an_owned_exchange_is_referred_to_by_its_label_and_any_other_is_refused():
+    assert conversation.owning_exchange(237) == "exchange-235" and conversation.owning_exchange(12) is None
+    note = conversation.exchange_note(94)
+    assert 'href="conversation.html#exchange-93"' in note and "Comment 94" in note
+    with pytest.raises(ValueError, match="comment 12 belongs to no exchange"):
+        conversation.exchange_note(12)

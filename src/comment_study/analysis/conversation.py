@@ -29,6 +29,15 @@ def owning_exchange(comment_id: int) -> str | None:
     """The label of the owned exchange a comment belongs to, or None: such a comment is quoted in one chapter only."""
     return next((label for label, ids in OWNED_EXCHANGES.items() if comment_id in ids), None)
 
+
+def exchange_note(comment_id: int) -> str:
+    """HTML shown in place of a comment of an owned exchange on another page: where to read it in full."""
+    label = owning_exchange(comment_id)
+    if label is None:
+        raise ValueError(f"comment {comment_id} belongs to no exchange the conversation chapter owns")
+    return (f'<blockquote><p>Comment {comment_id} belongs to an exchange shown in full in the conversation '
+            f'chapter: <a href="conversation.html#{label}">read it there</a>.</p></blockquote>')
+
 STANCES = ("disputes", "supports", "neither")
 """How a reply meets the comment it answers (see data/README.md for the reading rule)."""
 
