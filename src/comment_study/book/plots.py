@@ -14,7 +14,7 @@ from matplotlib.ticker import MaxNLocator, PercentFormatter
 
 from comment_study.coding.codebook import Codebook
 from comment_study.book.style import (ACCENT, FIGURE_WIDTH, MAIN, MIN_FONT, MUTED, NEGATIVE_COLOUR, PHONE_WIDTH,
-                                      TITLE_FONT, finish, wrap_titles)
+                                      TITLE_FONT, finish, text_width, wrap_titles)
 
 
 def sorted_bars(counts: pd.Series, title: str, xlabel: str, highlight: set[str] | None = None) -> plt.Figure:
@@ -130,7 +130,7 @@ def heatmap_panels(tables: dict[str, pd.DataFrame], title: str, cbar_label: str,
         fig = attempt()
         fig.suptitle(fit_lines(title, fig.get_figwidth() - 0.15, TITLE_FONT, bold=True), x=0.01, ha="left",
                      fontsize=TITLE_FONT, fontweight="bold")  # measured, so that a bold title never runs past the edge
-        fig.canvas.draw()
+        fig.draw_without_rendering()  # lays it out (the layout engine runs) without painting it
         if fig.get_tightbbox().width <= width or attempt is attempts[-1]:
             break
         plt.close(fig)
@@ -195,13 +195,6 @@ def _heatmaps_stacked(panels, rows, cell, per_panel, form, cmap, norm, cbar_labe
 
 PHONE_FIGURE_WIDTH = PHONE_WIDTH
 """Inches: the widest a figure may be drawn and still fit a 390-px phone legibly (:data:`style.PHONE_WIDTH`)."""
-
-
-def text_width(text: str, size: float = MIN_FONT) -> float:
-    """Inches: how wide ``text`` is drawn at ``size`` points in the figures' font."""
-    from matplotlib.textpath import TextPath
-
-    return TextPath((0, 0), text, size=size).get_extents().width / 72
 
 
 def category_columns(codebook: Codebook, present: list[str], per_panel: int) -> list[tuple[str, list[str]]]:

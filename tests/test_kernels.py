@@ -1,0 +1,100 @@
+"""Kernels forked from the build's zygote (comment_study.book.kernels) behave as fresh kernels do.
+
+The whole book is compared in tests/test_book.py (one build forked, one fresh); these tests
+pin the parts a page relies on, on a small notebook, in a few seconds.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import re
+import time
+
+import nbformat
+import pytest
+
+from comment_study.book import kernels
+
+CELLS = [
+    "import os, sys\nprint(os.getcwd())\nprint(os.environ.get('COMMENT_STUDY_KERNEL_TEST'))",
+    "print('to stderr', file=sys.stderr)",
+    "import pandas as pd\npd.DataFrame([range(30)], columns=[f'c{i}' for i in range(30)])  # wider than 20 columns",
+    "import matplotlib.pyplot as plt\nfig, ax = plt.subplots(figsize=(2, 1))\nax.plot([0, 1], [1, 0]);",
+    "from myst_nb import glue\nglue('answer', 42, display=False)",
+    "import matplotlib\nmatplotlib.get_backend()",
+    "import numpy as np\nnp.random.default_rng(1).random(3).round(6).tolist()",
+    "1 / 0",
+]
+
+
+def notebook() -> nbformat.NotebookNode:
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source) for source in CELLS])
+    nb.metadata.kernelspec = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    return nb
+
+
+def outputs(nb: nbformat.NotebookNode) -> list:
+    text = nbformat.writes(nb)
+    text = re.sub(r"0x[0-9a-f]{6,}", "0x<address>", text)
+    return [cell["outputs"] for cell in nbformat.reads(text, as_version=4).cells]
+
+
+@pytest.fixture(scope="module")
+def zygote():
+    os.environ["COMMENT_STUDY_KERNEL_TEST"] = "seen"
+    started = kernels.Zygote().start()
+    yield started
+    started.stop()
+    del os.environ["COMMENT_STUDY_KERNEL_TEST"]
+
+
+def test_a_forked_kernel_gives_what_a_fresh_kernel_gives(zygote, tmp_path):
+    forked = kernels.execute(notebook(), str(tmp_path), 60, True, zygote)
+    fresh = kernels.execute(notebook(), str(tmp_path), 60, True, None)
+    assert outputs(forked.nb) == outputs(fresh.nb)
+    cells = outputs(forked.nb)
+    assert cells[0][0]["text"].splitlines() == [str(tmp_path), "seen"]  # the page's folder, the build's environment
+    assert cells[1][0]["name"] == "stderr"
+    assert "c29" in cells[2][0]["data"]["text/html"] and "..." in cells[2][0]["data"]["text/html"]  # as in a kernel
+    assert "image/png" in cells[3][0]["data"]  # the inline backend shows the figure
+    assert cells[4][0]["metadata"]["scrapbook"]["name"] == "answer"
+    assert "matplotlib_inline" in cells[5][0]["data"]["text/plain"]
+    assert cells[7][0]["ename"] == "ZeroDivisionError"
+
+
+def test_a_failing_cell_fails_the_page_as_in_a_fresh_kernel(zygote, tmp_path):
+    result = kernels.execute(notebook(), str(tmp_path), 60, False, zygote)
+    assert result.err is not None and "ZeroDivisionError" in str(result.err)
+
+
+def test_kernels_end_when_their_page_is_done_and_the_zygote_when_stopped(tmp_path):
+    zygote = kernels.Zygote().start()
+    km = kernels.ForkedKernelManager(zygote=zygote)
+    from jupyter_cache.executors.utils import single_nb_execution
+    import asyncio
+
+    nb = notebook()
+    nb.cells = nb.cells[:1]
+    single_nb_execution(copy.deepcopy(nb), cwd=str(tmp_path), timeout=60, allow_errors=False, km=km)
+    pid = km.provisioner.pid
+    assert os.path.exists(f"/proc/{pid}")
+    asyncio.run(km.shutdown_kernel(now=False))
+    deadline = time.monotonic() + 10
+    while os.path.exists(f"/proc/{pid}") and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not os.path.exists(f"/proc/{pid}")
+    process = zygote._process
+    zygote.stop()
+    assert process.poll() is not None
+
+
+def test_only_this_pythons_ipykernel_is_forked():
+    zygote = kernels.Zygote()
+    assert zygote.serves([os.sys.executable, "-m", "ipykernel_launcher", "-f", "c.json"])
+    assert not zygote.serves(["/usr/bin/python3-other", "-m", "ipykernel_launcher", "-f", "c.json"])
+    assert not zygote.serves([os.sys.executable, "-m", "some_other_kernel", "-f", "c.json"])
+
+
+def test_the_zygote_imports_nothing_that_binds_to_a_shell():
+    assert not set(kernels.AFTER_FORK) & set(kernels.PRELOAD)
