@@ -187,3 +187,17 @@ def test_without_a_supplementary_sample_a_rare_code_is_too_few_on_the_main_sampl
     primary, main, _ = _sheets(2, 0)
     row = agreement.judged_table(primary, main, None, ["rare", "tone"], min_positives=5).loc["rare"]
     assert (row["judged_on"], row["n"], row["verdict"]) == ("main", 20, agreement.TOO_FEW)
+
+
+def test_agreement_table_intervals_are_those_of_one_bootstrap_call_per_statistic():
+    """The table counts the resamples once for its three statistics; each interval is what bootstrap() gives alone."""
+    rng = np.random.default_rng(7)
+    first = pd.DataFrame({"comment_id": range(60), "x": rng.integers(0, 2, 60)})
+    second = pd.DataFrame({"comment_id": range(60), "x": np.where(rng.random(60) < 0.85, first["x"], 1 - first["x"])})
+    row = agreement.agreement_table(first, second, ["x"]).loc["x"]
+    a, b = first["x"].to_numpy(), second["x"].to_numpy()
+    for name, statistic in (("kappa", agreement.cohen_kappa), ("alpha", agreement.krippendorff_alpha),
+                            ("agreement", agreement.percent_agreement)):
+        alone = agreement.bootstrap(a, b, statistic)
+        assert (row[f"{name}_low"], row[f"{name}_high"]) == (alone.low, alone.high), name
+    assert row["single_value_share"] == agreement.bootstrap(a, b, agreement.krippendorff_alpha).single_value_share

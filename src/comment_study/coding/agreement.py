@@ -118,29 +118,51 @@ def bootstrap(a: Sequence, b: Sequence, statistic: Callable[[np.ndarray, np.ndar
     resample, or need the statistic rewritten in vectorised form, a hand-made copy of the
     library's formula; counting once per distinct table keeps the libraries' own statistics.)
     """
-    a, b = np.asarray(a), np.asarray(b)
-    if len(a) != len(b) or len(a) == 0:
-        raise ValueError(f"two codings of the same units are needed (got {len(a)} and {len(b)} values)")
-    values, codes = np.unique(np.concatenate([a, b]), return_inverse=True)
+    return _bootstrap_tables(_Resampled.of(a, b, samples, seed), statistic, level)
+
+
+@dataclass(frozen=True)
+class _Resampled:
+    """The distinct tables of counts of a bootstrap's resamples of two codings (see :func:`bootstrap`)."""
+
+    values: np.ndarray
+    distinct: np.ndarray
+    which: np.ndarray
+    single: np.ndarray
+
+    @classmethod
+    def of(cls, a: Sequence, b: Sequence, samples: int = BOOTSTRAP_SAMPLES, seed: int = BOOTSTRAP_SEED) -> _Resampled:
+        a, b = np.asarray(a), np.asarray(b)
+        if len(a) != len(b) or len(a) == 0:
+            raise ValueError(f"two codings of the same units are needed (got {len(a)} and {len(b)} values)")
+        values, codes = np.unique(np.concatenate([a, b]), return_inverse=True)
+        k = len(values)
+        pair = codes[: len(a)] * k + codes[len(a):]
+        index = np.random.default_rng(seed).integers(0, len(a), size=(samples, len(a)))
+        offsets = np.arange(samples)[:, None] * k * k
+        counts = np.bincount((offsets + pair[index]).ravel(), minlength=samples * k * k).reshape(samples, k * k)
+        distinct, which = np.unique(counts, axis=0, return_inverse=True)
+        first, second = np.divmod(np.arange(k * k), k)
+        single = (distinct[:, first == second] == len(a)).any(axis=1)  # every unit in one cell (x, x)
+        return cls(values, distinct, np.ravel(which), single)
+
+
+def _bootstrap_tables(resampled: _Resampled, statistic: Callable[[np.ndarray, np.ndarray], float],
+                      level: float = 0.95) -> Bootstrap:
+    """:func:`bootstrap` of ``statistic`` over resamples already counted (the same resamples serve every statistic)."""
+    values, distinct, which, single = resampled.values, resampled.distinct, resampled.which, resampled.single
     k = len(values)
-    pair = codes[: len(a)] * k + codes[len(a):]
-    index = np.random.default_rng(seed).integers(0, len(a), size=(samples, len(a)))
-    offsets = np.arange(samples)[:, None] * k * k
-    counts = np.bincount((offsets + pair[index]).ravel(), minlength=samples * k * k).reshape(samples, k * k)
-    distinct, which = np.unique(counts, axis=0, return_inverse=True)
     first, second = np.divmod(np.arange(k * k), k)
-    diagonal = first == second
-    single = (distinct[:, diagonal] == len(a)).any(axis=1)  # every unit in one cell (x, x)
     of_table = _OF_TABLE.get(statistic)
     results = np.array([1.0 if one else of_table(row.reshape(k, k)) if of_table
                         else statistic(np.repeat(values[first], row), np.repeat(values[second], row))
                         for row, one in zip(distinct, single)], dtype=float)
-    resampled = results[np.ravel(which)]
+    resampled = results[which]
     tail = (1 - level) / 2 * 100
     if np.isnan(resampled).all():
-        return Bootstrap(float("nan"), float("nan"), float(single[np.ravel(which)].mean()))
+        return Bootstrap(float("nan"), float("nan"), float(single[which].mean()))
     low, high = np.nanpercentile(resampled, [tail, 100 - tail])
-    return Bootstrap(float(low), float(high), float(single[np.ravel(which)].mean()))
+    return Bootstrap(float(low), float(high), float(single[which].mean()))
 
 
 def verdict(alpha: float) -> str:
@@ -172,9 +194,10 @@ def agreement_table(first: pd.DataFrame, second: pd.DataFrame, columns: Sequence
     for column in columns:
         a, b = both[f"{column}_1"].to_numpy(), both[f"{column}_2"].to_numpy()
         alpha = krippendorff_alpha(a, b)
-        kappa_interval = bootstrap(a, b, cohen_kappa)
-        alpha_interval = bootstrap(a, b, krippendorff_alpha)
-        agreement_interval = bootstrap(a, b, percent_agreement)
+        resampled = _Resampled.of(a, b)  # one set of resamples for the three statistics, as three calls would draw
+        kappa_interval = _bootstrap_tables(resampled, cohen_kappa)
+        alpha_interval = _bootstrap_tables(resampled, krippendorff_alpha)
+        agreement_interval = _bootstrap_tables(resampled, percent_agreement)
         rows.append({
             "code": column, "n": len(both),
             "present_1": int((a == 1).sum()) if set(np.unique(a)) <= {0, 1} else np.nan,
