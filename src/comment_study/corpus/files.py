@@ -139,9 +139,16 @@ def comments(root: Path | None = None) -> pd.DataFrame:
     The ``author`` and ``location`` columns hold what the export says; they stay in memory
     and are never shown in the book (use :func:`public` before displaying rows).
     """
-    root = root or project_root()
-    table = corpus.parse_export(path(RAW_COMMENTS, root))
-    return enrich(table, article(root), regions.load_location_table(path(LOCATIONS, root)))
+    root = (root or project_root()).resolve()
+    key = (str(root), fingerprint(root, [RAW_COMMENTS, RAW_ARTICLE, LOCATIONS]))
+    if key not in _COMMENTS:  # a page asks more than once (itself, and the protected set): read once per process
+        table = corpus.parse_export(path(RAW_COMMENTS, root))
+        _COMMENTS[key] = enrich(table, article(root), regions.load_location_table(path(LOCATIONS, root)))
+    return _COMMENTS[key].copy()
+
+
+_COMMENTS: dict[tuple[str, str], pd.DataFrame] = {}
+"""The corpus by book root and the fingerprint of the files it is read from (a changed file is read again)."""
 
 
 def public(table: pd.DataFrame) -> pd.DataFrame:
