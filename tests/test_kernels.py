@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import os
 import re
+import subprocess
 import time
 
 import nbformat
@@ -98,3 +99,14 @@ def test_only_this_pythons_ipykernel_is_forked():
 
 def test_the_zygote_imports_nothing_that_binds_to_a_shell():
     assert not set(kernels.AFTER_FORK) & set(kernels.PRELOAD)
+
+
+def test_without_a_working_zygote_a_page_runs_in_a_fresh_kernel(tmp_path):
+    broken = kernels.Zygote()
+    broken._process = subprocess.Popen(["false"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)  # ends at once
+    nb = notebook()
+    nb.cells = nb.cells[:1]
+    result = kernels.execute(nb, str(tmp_path), 60, False, broken)
+    assert result.err is None and result.nb.cells[0].outputs[0]["text"].splitlines()[0] == str(tmp_path)
+    assert broken.failed and "did not start" in broken.failed
+    broken.stop()

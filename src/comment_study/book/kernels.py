@@ -166,6 +166,8 @@ class Zygote:
         self._env = env
         self._lock = threading.Lock()
         self._ready = False
+        self.failed: str | None = None
+        """Why the zygote could not fork a kernel, if it could not (its kernels then start fresh)."""
 
     def start(self) -> Zygote:
         """Start the process (it imports in the background; :meth:`fork` waits for it)."""
@@ -174,8 +176,8 @@ class Zygote:
         return self
 
     def serves(self, cmd: list[str]) -> bool:
-        """Whether ``cmd`` is the command line this zygote can stand in for."""
-        return (len(cmd) >= 3 and cmd[1:3] == ["-m", "ipykernel_launcher"]
+        """Whether ``cmd`` is the command line this zygote can stand in for (never once it has failed)."""
+        return (self.failed is None and len(cmd) >= 3 and cmd[1:3] == ["-m", "ipykernel_launcher"]
                 and os.path.abspath(cmd[0]) == os.path.abspath(sys.executable))  # jupyter_client puts sys.executable there
 
     def fork(self, argv: list[str], cwd: str, env: dict[str, str]) -> int:
@@ -263,7 +265,11 @@ class ForkedProvisioner(LocalProvisioner):
             return await super().launch_kernel(cmd, **kwargs)
         cwd = str(kwargs.get("cwd") or Path.cwd())
         env = dict(kwargs.get("env") or os.environ)
-        pid = await asyncio.get_running_loop().run_in_executor(None, self.zygote.fork, cmd[3:], cwd, env)
+        try:
+            pid = await asyncio.get_running_loop().run_in_executor(None, self.zygote.fork, cmd[3:], cwd, env)
+        except (RuntimeError, OSError, ValueError) as err:  # no zygote to fork from: a fresh kernel, as without one
+            self.zygote.failed = self.zygote.failed or str(err)
+            return await super().launch_kernel(cmd, **kwargs)
         self.process = _ForkedProcess(pid)
         self.pid = self.pgid = pid  # the child called setsid(): its process group is its own id
         self.cwd = cwd

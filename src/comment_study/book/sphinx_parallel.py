@@ -104,6 +104,8 @@ def _start_zygote(app: Sphinx, config) -> None:
 def _stop_zygote(app: Sphinx, *args) -> None:
     zygote = getattr(app, "comment_study_zygote", None)
     if zygote is not None:
+        if zygote.failed:
+            logger.info(f"[comment_study] the kernel zygote could not fork ({zygote.failed}); pages ran in fresh kernels")
         zygote.stop()
         app.comment_study_zygote = None  # type: ignore[attr-defined]
 
