@@ -115,6 +115,8 @@ def test_two_clean_builds_give_the_same_values_and_figures(built_book, second_bu
     """The second build runs every page in a fresh kernel, the first in kernels forked from the build's
     zygote (comment_study.book.kernels): the same values, figures and outputs show that forking changes nothing."""
     second = second_built_book
+    log = lambda book: (book.parent / "build.out").read_text(encoding="utf-8")
+    assert "in forked kernels" in log(built_book) and "in fresh kernels" in log(second)  # the two ways were taken
     offered = [name for name in toc_pages(built_book) if (built_book / "_build/html/_sources" / f"{name}.ipynb").exists()]
     assert len(offered) > 20
     for name in offered:

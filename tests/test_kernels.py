@@ -43,16 +43,28 @@ def outputs(nb: nbformat.NotebookNode) -> list:
 
 @pytest.fixture(scope="module")
 def zygote():
-    os.environ["COMMENT_STUDY_KERNEL_TEST"] = "seen"
     started = kernels.Zygote().start()
+    os.environ["COMMENT_STUDY_KERNEL_TEST"] = "seen"  # after the start: each kernel gets the environment of its request
     yield started
     started.stop()
     del os.environ["COMMENT_STUDY_KERNEL_TEST"]
 
 
+def parent(nb: nbformat.NotebookNode, tmp_path) -> int:
+    """The process id of the parent of the kernel that ran ``nb`` (its last cell writes it to a file)."""
+    return int((tmp_path / "parent.txt").read_text())
+
+
 def test_a_forked_kernel_gives_what_a_fresh_kernel_gives(zygote, tmp_path):
-    forked = kernels.execute(notebook(), str(tmp_path), 60, True, zygote)
-    fresh = kernels.execute(notebook(), str(tmp_path), 60, True, None)
+    record = "import os\nopen('parent.txt', 'w').write(str(os.getppid()))"
+    forked_nb, fresh_nb = notebook(), notebook()
+    for nb in (forked_nb, fresh_nb):
+        nb.cells.insert(0, nbformat.v4.new_code_cell(record))
+    forked = kernels.execute(forked_nb, str(tmp_path), 60, True, zygote)
+    assert zygote.failed is None and parent(forked.nb, tmp_path) == zygote._process.pid  # it was forked
+    fresh = kernels.execute(fresh_nb, str(tmp_path), 60, True, None)
+    assert parent(fresh.nb, tmp_path) == os.getpid()  # and this one was not
+    forked.nb.cells, fresh.nb.cells = forked.nb.cells[1:], fresh.nb.cells[1:]
     assert outputs(forked.nb) == outputs(fresh.nb)
     cells = outputs(forked.nb)
     assert cells[0][0]["text"].splitlines() == [str(tmp_path), "seen"]  # the page's folder, the build's environment
@@ -97,8 +109,31 @@ def test_only_this_pythons_ipykernel_is_forked():
     assert not zygote.serves([os.sys.executable, "-m", "some_other_kernel", "-f", "c.json"])
 
 
-def test_the_zygote_imports_nothing_that_binds_to_a_shell():
-    assert not set(kernels.AFTER_FORK) & set(kernels.PRELOAD)
+def test_forked_kernels_do_not_share_numpy_random_state(zygote, tmp_path):
+    nb = notebook()
+    nb.cells = [nbformat.v4.new_code_cell("import numpy as np\nprint(np.random.random())")]
+    draws = {kernels.execute(copy.deepcopy(nb), str(tmp_path), 60, False, zygote).nb.cells[0].outputs[0]["text"]
+             for _ in range(2)}
+    assert len(draws) == 2 and zygote.failed is None
+
+
+def test_the_zygote_refuses_to_import_what_binds_to_a_shell(monkeypatch):
+    """A preloaded module that imports the inline backend would leave forked kernels without figures."""
+    monkeypatch.setattr(kernels, "PRELOAD", (*kernels.PRELOAD, "matplotlib_inline.backend_inline"))
+    with pytest.raises(RuntimeError, match="must not import"):
+        kernels._serve()
+
+
+def test_output_printed_while_the_zygote_imports_does_not_break_it(tmp_path):
+    (tmp_path / "sitecustomize.py").write_text("print('hello from an import')\n")
+    zygote = kernels.Zygote(env={**os.environ, "PYTHONPATH": str(tmp_path)}).start()
+    try:
+        nb = notebook()
+        nb.cells = nb.cells[:1]
+        kernels.execute(nb, str(tmp_path), 60, False, zygote)
+        assert zygote.failed is None
+    finally:
+        zygote.stop()
 
 
 def test_without_a_working_zygote_a_page_runs_in_a_fresh_kernel(tmp_path):

@@ -57,6 +57,9 @@ AFTER_FORK = ("matplotlib_inline.backend_inline",)
 """Modules the zygote must not import: the inline backend registers its hooks with the shell that
 exists when it is imported, so each kernel imports it once its own shell exists."""
 
+READY_SECONDS, FORK_SECONDS = 120, 30
+"""How long the build waits for the zygote's imports, and for a fork, before it starts kernels fresh instead."""
+
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 """The backend a kernel uses (``ipykernel`` sets ``MPLBACKEND`` to it unless it is set)."""
 
@@ -76,6 +79,8 @@ def _serve() -> None:
     """
     import importlib
 
+    protocol = os.fdopen(os.dup(1), "w", buffering=1)
+    os.dup2(2, 1)  # anything printed (by an import, say) goes where a kernel's output would, not into the protocol
     os.environ.setdefault("MPLBACKEND", INLINE_BACKEND)
     if sys.path and sys.path[0] in ("", os.getcwd()):  # as ipykernel_launcher does before its imports
         del sys.path[0]
@@ -86,14 +91,16 @@ def _serve() -> None:
     if leaked:
         raise RuntimeError(f"the zygote must not import {leaked}")
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)
-    protocol = os.fdopen(os.dup(1), "w", buffering=1)
-    os.dup2(2, 1)  # anything printed by an import goes where a kernel's output would, not into the protocol
     protocol.write("ready\n")
+    zygote = os.getpid()
     for line in sys.stdin:
         request = json.loads(line)
+        sys.stdout.flush()
+        sys.stderr.flush()
         pid = os.fork()
         if pid == 0:
-            _become_kernel(request)  # never returns
+            protocol.close()  # the kernel holds no end of the zygote's pipes: they close when the zygote ends
+            _become_kernel(request, zygote)  # never returns
         protocol.write(json.dumps({"pid": pid}) + "\n")
 
 
@@ -121,10 +128,17 @@ def _import_as_in_a_kernel(name: str) -> None:
         del builtins.get_ipython  # type: ignore[attr-defined]
 
 
-def _become_kernel(request: dict[str, Any]) -> None:
-    """In the forked child: be ``python -m ipykernel_launcher ARGV`` in ``cwd`` with ``env``."""
+def _become_kernel(request: dict[str, Any], zygote: int) -> None:
+    """In the forked child: be ``python -m ipykernel_launcher ARGV`` in ``cwd`` with ``env``.
+
+    What a fresh kernel would not share with its siblings is made its own: numpy's global random
+    state is seeded afresh from the system (Python's ``random`` module does so itself after a fork).
+    A kernel whose zygote has already gone ends at once; otherwise it ends when the zygote does.
+    """
     code = 1
     try:
+        if os.getppid() != zygote:
+            return
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         os.setsid()  # its own process group, as jupyter_client starts a kernel, so an interrupt reaches it alone
         null = os.open(os.devnull, os.O_RDONLY)
@@ -133,12 +147,15 @@ def _become_kernel(request: dict[str, Any]) -> None:
         sys.stdin = open(0, closefd=False)  # noqa: SIM115 - the kernel's stdin, as a launched kernel has it
         os.environ.clear()
         os.environ.update(request["env"])
+        os.environ["JPY_PARENT_PID"] = str(zygote)  # as jupyter_client's launcher sets it, for its real parent
+        if "numpy" in sys.modules:
+            sys.modules["numpy"].random.seed()
         os.chdir(request["cwd"])
         sys.argv = ["ipykernel_launcher", *request["argv"]]
         from ipykernel import kernelapp
 
         app = kernelapp.IPKernelApp.instance()  # what launch_new_instance() does, with one setting:
-        app.parent_handle = os.getppid()  # end if the zygote ends (its default was read from the zygote's environment)
+        app.parent_handle = zygote  # end if the zygote ends (its default was read from the zygote's environment)
         app.initialize()
         app.start()
         code = 0
@@ -185,19 +202,32 @@ class Zygote:
         if self._process is None:
             raise RuntimeError("the zygote was not started")
         with self._lock:
-            stdin, stdout = self._process.stdin, self._process.stdout
-            assert stdin is not None and stdout is not None
-            if not self._ready:
-                line = stdout.readline()
-                if line.strip() != "ready":
+            stdin = self._process.stdin
+            assert stdin is not None
+            while not self._ready:  # what Python printed as it started (a sitecustomize, say) is passed on
+                line = self._readline(READY_SECONDS)
+                if not line:
                     raise RuntimeError(f"the kernel zygote did not start (exit code {self._process.poll()})")
-                self._ready = True
+                self._ready = line == "ready\n"
+                if not self._ready:
+                    sys.stderr.write(line)
             stdin.write(json.dumps({"argv": argv, "cwd": cwd, "env": env}) + "\n")
             stdin.flush()
-            reply = stdout.readline()
+            reply = self._readline(FORK_SECONDS)
         if not reply:
             raise RuntimeError(f"the kernel zygote ended (exit code {self._process.poll()})")
         return int(json.loads(reply)["pid"])
+
+    def _readline(self, seconds: float) -> str:
+        """The zygote's next line, or "" if it ends or says nothing for ``seconds`` (then it is ended)."""
+        import select
+
+        stdout = self._process.stdout if self._process else None
+        assert stdout is not None
+        if not select.select([stdout], [], [], seconds)[0]:
+            self._process.kill()
+            return ""
+        return stdout.readline()
 
     def stop(self) -> None:
         """End the zygote (kernels it forked are not its children to wait for: they end on their own)."""
@@ -290,6 +320,14 @@ class ForkedKernelManager(AsyncKernelManager):
     def __init__(self, zygote: Zygote, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._zygote = zygote
+        self.clients: list = []
+
+    def client(self, **kwargs: Any):
+        """A client, remembered so that :func:`execute` closes its channels (nbclient leaves them open for a
+        kernel manager it was given)."""
+        client = super().client(**kwargs)
+        self.clients.append(client)
+        return client
 
     async def _async_pre_start_kernel(self, **kw: Any):
         if self.provisioner is None:
@@ -311,12 +349,16 @@ def execute(notebook, cwd: str, timeout: int | None, allow_errors: bool, zygote:
     if zygote is None:
         return single_nb_execution(notebook, cwd=cwd, timeout=timeout, allow_errors=allow_errors, meta_override=True)
     km = ForkedKernelManager(zygote=zygote)
+    result = None
     try:
-        return single_nb_execution(notebook, cwd=cwd, timeout=timeout, allow_errors=allow_errors, meta_override=True,
-                                   km=km)
-    finally:  # nbclient leaves a kernel manager it was given running
-        if km.has_kernel:
-            asyncio.run(km.shutdown_kernel(now=False))
+        result = single_nb_execution(notebook, cwd=cwd, timeout=timeout, allow_errors=allow_errors,
+                                     meta_override=True, km=km)
+        return result
+    finally:  # nbclient leaves a kernel manager it was given, and its client, running
+        for client in km.clients:
+            client.stop_channels()
+        if km.has_kernel:  # a page that failed or timed out: no need to wait for a polite exit
+            asyncio.run(km.shutdown_kernel(now=result is None or result.err is not None))
 
 
 if __name__ == "__main__":

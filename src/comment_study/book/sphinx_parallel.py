@@ -95,7 +95,8 @@ def _start_zygote(app: Sphinx, config) -> None:
     """When every page will run (a clean build, or inputs changed), start the kernel zygote now, so
     that its imports overlap Sphinx's start; otherwise it starts only if two or more pages must run."""
     app.comment_study_zygote = None  # type: ignore[attr-defined]
-    if config.comment_study_fork_kernels and config.nb_execution_mode in ("cache", "force"):
+    jobs = config.comment_study_execution_jobs or os.cpu_count() or 1
+    if config.comment_study_fork_kernels and jobs > 1 and config.nb_execution_mode in ("cache", "force"):
         cache = Path(app.srcdir, config.nb_execution_cache_path or Path(app.outdir).parent / ".jupyter_cache")
         if getattr(app, "comment_study_stale", False) or not cache.exists():
             app.comment_study_zygote = kernels.Zygote().start()  # type: ignore[attr-defined]
@@ -141,8 +142,9 @@ def _execute_in_parallel(app: Sphinx, env, docnames: list[str]) -> None:
             record = cache.add_nb_to_project(str(path), read_data=reader.read_fmt)
             cache.cache_notebook_bundle(CacheBundleIn(result.nb, record.uri, data={"execution_seconds": result.time}),
                                         check_validity=False, overwrite=True)
+    kind = "forked" if zygote is not None and not zygote.failed else "fresh"
     _stop_zygote(app)
-    logger.info(f"[comment_study] executed {len(pending)} pages in {time.perf_counter() - start:.1f} s")
+    logger.info(f"[comment_study] executed {len(pending)} pages in {time.perf_counter() - start:.1f} s, in {kind} kernels")
 
 
 def setup(app: Sphinx) -> dict:
