@@ -23,12 +23,54 @@ def command(book: Path | str, *flags: str) -> list[str]:
     return [sys.executable, "-m", "comment_study.book.jb", "build", str(book), *flags]
 
 
+def hide_unused_grammars() -> None:
+    """Make an import of ``rfc3987_syntax`` in this process fail, as if it were not installed (see above)."""
+    sys.modules.setdefault("rfc3987_syntax", None)
+
+
+PARALLEL = "comment_study.book.sphinx_parallel"
+"""The extension that runs the pages in kernels forked from the zygote (and takes the one started early)."""
+
+
+def _clean_build(argv: list[str]) -> Path | None:
+    """The book ``argv`` builds, if it is ``build BOOK ...``, the book runs its pages with :data:`PARALLEL`,
+    and it has no execution cache yet."""
+    if len(argv) < 2 or argv[0] != "build" or argv[1].startswith("-"):
+        return None
+    book = Path(argv[1]).resolve()
+    if not (book / "_config.yml").is_file() or (book / "_build" / ".jupyter_cache").exists():
+        return None
+    import yaml
+
+    try:
+        config = yaml.safe_load((book / "_config.yml").read_text(encoding="utf-8")) or {}
+        extensions = (config.get("sphinx") or {}).get("extra_extensions") or []
+    except (yaml.YAMLError, AttributeError, UnicodeDecodeError):
+        return None  # Jupyter Book reports a broken configuration itself
+    return book if PARALLEL in extensions else None
+
+
 def main(argv: list[str] | None = None) -> None:
-    """Run ``jupyter-book`` with ``argv`` (by default the process's arguments)."""
-    sys.modules.setdefault("rfc3987_syntax", None)  # an import of it now fails, as if it were not installed
+    """Run ``jupyter-book`` with ``argv`` (by default the process's arguments).
+
+    On a clean build every page will run, so the kernel zygote (:mod:`comment_study.book.kernels`)
+    starts first, to import the study's libraries while Jupyter Book and Sphinx import and read the
+    configuration; ``comment_study.book.sphinx_parallel`` takes it, or stops it if the build runs
+    no page in it.
+    """
+    argv = sys.argv[1:] if argv is None else argv
+    book = _clean_build(argv)
+    if book is not None:
+        import os
+
+        from comment_study.book import kernels
+        from comment_study.corpus.files import ROOT_VARIABLE
+
+        kernels.start_early(book, {**os.environ, ROOT_VARIABLE: str(book)})  # as sphinx_fresh sets it
+    hide_unused_grammars()
     from jupyter_book.cli.main import main as jupyter_book
 
-    jupyter_book(args=sys.argv[1:] if argv is None else argv, prog_name="jupyter-book")
+    jupyter_book(args=argv, prog_name="jupyter-book")
 
 
 if __name__ == "__main__":

@@ -91,17 +91,20 @@ def _serve() -> None:
     if leaked:
         raise RuntimeError(f"the zygote must not import {leaked}")
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)
-    protocol.write("ready\n")
-    zygote = os.getpid()
-    for line in sys.stdin:
-        request = json.loads(line)
-        sys.stdout.flush()
-        sys.stderr.flush()
-        pid = os.fork()
-        if pid == 0:
-            protocol.close()  # the kernel holds no end of the zygote's pipes: they close when the zygote ends
-            _become_kernel(request, zygote)  # never returns
-        protocol.write(json.dumps({"pid": pid}) + "\n")
+    try:
+        protocol.write("ready\n")
+        zygote = os.getpid()
+        for line in sys.stdin:
+            request = json.loads(line)
+            sys.stdout.flush()
+            sys.stderr.flush()
+            pid = os.fork()
+            if pid == 0:
+                protocol.close()  # the kernel holds no end of the zygote's pipes: they close when the zygote ends
+                _become_kernel(request, zygote)  # never returns
+            protocol.write(json.dumps({"pid": pid}) + "\n")
+    except BrokenPipeError:  # the build has gone (it ended, or stopped before it needed a kernel): so does the zygote
+        os._exit(0)
 
 
 class _KernelLike:
@@ -243,6 +246,31 @@ class Zygote:
             process.wait()
         if process.stdout is not None:
             process.stdout.close()
+
+
+_EARLY: list[Zygote] = []
+"""A zygote started before the build's Sphinx was imported (:func:`start_early`), until the build takes it."""
+
+
+def start_early(book: Path, env: dict[str, str]) -> None:
+    """Start a zygote for a build of ``book`` now, for :func:`take_early` to hand to the build when it decides to run
+    pages (``comment_study.book.jb`` does so for a clean build, before Jupyter Book and Sphinx import). One the
+    build never takes is stopped when the build's process ends."""
+    import atexit
+
+    _EARLY.append(Zygote(env).start())
+    atexit.register(_stop_untaken)
+
+
+def _stop_untaken() -> None:
+    zygote = take_early()
+    if zygote is not None:
+        zygote.stop()
+
+
+def take_early() -> Zygote | None:
+    """The zygote :func:`start_early` started, if any (once: the caller uses or stops it)."""
+    return _EARLY.pop() if _EARLY else None
 
 
 class _ForkedProcess:

@@ -5,7 +5,7 @@ it reads it: with two cores, one waits while the other starts a kernel, imports 
 runs a page. This extension runs first. When Sphinx has decided which pages to read
 (``env-before-read-docs``), it reads each notebook page exactly as myst-nb will (myst-nb's own
 reader), skips those whose outputs the execution cache already holds, and executes the rest
-``comment_study_execution_jobs`` at a time (default: one per core), each in its own kernel,
+``comment_study_execution_jobs`` at a time (default: one more than the cores, see :func:`jobs`), each in its own kernel,
 with jupyter-cache's own executor function and the book's timeout and ``allow_errors``. Each
 executed notebook is stored in the cache as myst-nb stores it; myst-nb then reads every page
 from the cache. A page that fails is not stored: myst-nb executes it once more as it reads it
@@ -82,6 +82,28 @@ def _pending(app: Sphinx, env, docnames: list[str]) -> list[tuple[str, Path, obj
     return pending
 
 
+SHARED_PLAN = "plan.results("
+"""What a page's code calls to evaluate the book's analysis plan. The first page to call it in a build computes
+the plan (some 4 s) while any other page that calls it waits (``comment_study.corpus.inputs.cached``)."""
+
+
+def _evaluates_the_plan(notebook) -> bool:
+    return any(SHARED_PLAN in cell.source for cell in notebook.cells if cell.cell_type == "code")
+
+
+def schedule(pending: list, timed: dict[str, float]) -> list:
+    """The order in which to run ``pending`` pages: longest first, as ``bench.json`` last timed them (else the
+    largest first), so that no long page starts last; but the second page is one that does not evaluate the
+    plan, if the first does, so that the second core works while the first page computes the plan."""
+    order = sorted(pending, key=lambda item: (timed.get(item[0], 0.0), item[1].stat().st_size), reverse=True)
+    if len(order) > 2 and _evaluates_the_plan(order[0][2]) and _evaluates_the_plan(order[1][2]):
+        free = next((item for item in order[2:] if not _evaluates_the_plan(item[2])), None)
+        if free is not None:
+            order.remove(free)
+            order.insert(1, free)
+    return order
+
+
 def _execute(item, timeout, allow_errors, zygote):
     docname, path, notebook, reader = item
     try:
@@ -91,15 +113,27 @@ def _execute(item, timeout, allow_errors, zygote):
     return item, (result.err or result)
 
 
+def jobs(config) -> int:
+    """How many pages run at once: ``comment_study_execution_jobs``, else one more than the machine's cores.
+
+    A page's kernel spends about 0.3 s waiting as it starts and ends (jupyter_client waits 0.2 s for
+    late start-up messages, and polls for the kernel's exit): with one kernel per core, a core would
+    idle for that time at every page; the extra kernel's work fills it.
+    """
+    return config.comment_study_execution_jobs or (os.cpu_count() or 1) + 1
+
+
 def _start_zygote(app: Sphinx, config) -> None:
     """When every page will run (a clean build, or inputs changed), start the kernel zygote now, so
     that its imports overlap Sphinx's start; otherwise it starts only if two or more pages must run."""
-    app.comment_study_zygote = None  # type: ignore[attr-defined]
-    jobs = config.comment_study_execution_jobs or os.cpu_count() or 1
-    if config.comment_study_fork_kernels and jobs > 1 and config.nb_execution_mode in ("cache", "force"):
+    app.comment_study_zygote = kernels.take_early()  # type: ignore[attr-defined]  (comment_study.book.jb: clean builds)
+    if config.comment_study_fork_kernels and jobs(config) > 1 and config.nb_execution_mode in ("cache", "force"):
         cache = Path(app.srcdir, config.nb_execution_cache_path or Path(app.outdir).parent / ".jupyter_cache")
         if getattr(app, "comment_study_stale", False) or not cache.exists():
-            app.comment_study_zygote = kernels.Zygote().start()  # type: ignore[attr-defined]
+            if app.comment_study_zygote is None:  # type: ignore[attr-defined]
+                app.comment_study_zygote = kernels.Zygote().start()  # type: ignore[attr-defined]
+            return
+    _stop_zygote(app)  # started early, but no page will run in it
 
 
 def _stop_zygote(app: Sphinx, *args) -> None:
@@ -113,8 +147,8 @@ def _stop_zygote(app: Sphinx, *args) -> None:
 
 def _execute_in_parallel(app: Sphinx, env, docnames: list[str]) -> None:
     pending = _pending(app, env, docnames)
-    jobs = app.config.comment_study_execution_jobs or os.cpu_count() or 1
-    if len(pending) < 2 or jobs < 2:
+    at_once = jobs(app.config)
+    if len(pending) < 2 or at_once < 2:
         _stop_zygote(app)
         return
     zygote = getattr(app, "comment_study_zygote", None)
@@ -125,12 +159,10 @@ def _execute_in_parallel(app: Sphinx, env, docnames: list[str]) -> None:
 
     nb_config = env.mystnb_config
     cache = get_cache(nb_config.execution_cache_path)
-    logger.info(f"[comment_study] executing {len(pending)} notebook pages, {jobs} at a time")
+    logger.info(f"[comment_study] executing {len(pending)} notebook pages, {at_once} at a time")
     start = time.perf_counter()
-    # Longest first, as bench.json last timed them (else by size), so that no long page starts last.
-    timed = bench.page_times(Path(app.srcdir))
-    pending.sort(key=lambda item: (timed.get(item[0], 0.0), item[1].stat().st_size), reverse=True)
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
+    pending = schedule(pending, bench.page_times(Path(app.srcdir)))
+    with ThreadPoolExecutor(max_workers=at_once) as pool:
         futures = [pool.submit(_execute, item, nb_config.execution_timeout, nb_config.execution_allow_errors, zygote)
                    for item in pending]
         for future in futures:
