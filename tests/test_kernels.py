@@ -145,3 +145,14 @@ def test_without_a_working_zygote_a_page_runs_in_a_fresh_kernel(tmp_path):
     assert result.err is None and result.nb.cells[0].outputs[0]["text"].splitlines()[0] == str(tmp_path)
     assert broken.failed and "did not start" in broken.failed
     broken.stop()
+
+
+def test_a_page_waits_for_every_output_and_fails_rather_than_lose_one(monkeypatch, tmp_path):
+    """nbclient's default goes on without outputs that arrive more than 4 s after the kernel's reply."""
+    import jupyter_cache.executors.utils as executors
+
+    seen = {}
+    monkeypatch.setattr(executors, "single_nb_execution", lambda nb, **options: seen.update(options) or "ran")
+    assert kernels.execute(notebook(), str(tmp_path), 90, False, None) == "ran"
+    assert seen["iopub_timeout"] == 90 and seen["raise_on_iopub_timeout"] is True
+    assert kernels.outputs_wait(None)["iopub_timeout"] == 120

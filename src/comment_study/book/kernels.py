@@ -369,18 +369,31 @@ class ForkedKernelManager(AsyncKernelManager):
 
 
 
+def outputs_wait(timeout: int | None) -> dict[str, Any]:
+    """How long nbclient waits for a cell's outputs once the kernel has replied, and what it does then.
+
+    nbclient waits 4 s by default and then goes on without the outputs still on their way, with a
+    warning nobody sees. On a loaded machine a cell that glues many values (hundreds of messages)
+    can take longer to deliver them: the page would silently lack outputs. It waits as long as a
+    cell may run (the book's execution timeout, 120 s when there is none), and a page whose outputs
+    still do not arrive fails instead.
+    """
+    return {"iopub_timeout": timeout or 120, "raise_on_iopub_timeout": True}
+
+
 def execute(notebook, cwd: str, timeout: int | None, allow_errors: bool, zygote: Zygote | None):
     """jupyter-cache's ``single_nb_execution`` of ``notebook`` in ``cwd``, in a kernel forked by
     ``zygote`` (a fresh kernel when it is ``None``); the kernel is shut down afterwards."""
     from jupyter_cache.executors.utils import single_nb_execution
 
     if zygote is None:
-        return single_nb_execution(notebook, cwd=cwd, timeout=timeout, allow_errors=allow_errors, meta_override=True)
+        return single_nb_execution(notebook, cwd=cwd, timeout=timeout, allow_errors=allow_errors, meta_override=True,
+                                   **outputs_wait(timeout))
     km = ForkedKernelManager(zygote=zygote)
     result = None
     try:
         result = single_nb_execution(notebook, cwd=cwd, timeout=timeout, allow_errors=allow_errors,
-                                     meta_override=True, km=km)
+                                     meta_override=True, km=km, **outputs_wait(timeout))
         return result
     finally:  # nbclient leaves a kernel manager it was given, and its client, running
         for client in km.clients:
