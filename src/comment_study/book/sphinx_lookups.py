@@ -64,7 +64,8 @@ BIBLIOGRAPHY_PLUGINS = (("pybtex.backends", "plaintext"), ("pybtex.style.formatt
 """The pybtex plugins looked up for each citation or bibliography: (group, name or the config value naming it)."""
 
 
-def _register_bibliography_plugins(app: Sphinx) -> None:
+def _register_bibliography_plugins(app: Sphinx, *args) -> None:
+    """Once the pages are to be written (a no-change build writes none and pays nothing)."""
     if "sphinxcontrib.bibtex" not in app.extensions:
         return
     import pybtex.plugin
@@ -76,5 +77,5 @@ def _register_bibliography_plugins(app: Sphinx) -> None:
 
 def setup(app: Sphinx) -> dict:
     app.add_domain(StandardDomain, override=True)
-    app.connect("builder-inited", _register_bibliography_plugins)
+    app.connect("write-started", _register_bibliography_plugins)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
