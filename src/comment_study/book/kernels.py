@@ -239,6 +239,8 @@ class Zygote:
         process, self._process = self._process, None
         try:
             assert process.stdin is not None
+            if not self._ready:  # still importing, no kernel forked: nothing to end politely
+                process.kill()
             process.stdin.close()
             process.wait(timeout=10)
         except (OSError, subprocess.TimeoutExpired):
