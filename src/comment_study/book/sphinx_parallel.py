@@ -16,8 +16,9 @@ Each kernel is forked from a zygote that has already imported the study and its 
 (:mod:`comment_study.book.kernels`), so no page pays again for starting Python and importing
 pandas, SciPy, Matplotlib and the package: about 2.5 s of processor time a page. The zygote is
 started when the configuration is read if every page will run (a clean build, or changed
-inputs), so that its imports overlap Sphinx's start; otherwise only when two or more pages must
-run; it ends when execution ends. ``comment_study_fork_kernels = False`` runs each page in a
+inputs), so that its imports overlap Sphinx's start (on a clean build ``comment_study.book.jb``
+has already started it, before Jupyter Book imports, and this extension takes it); otherwise
+only when two or more pages must run; it ends when execution ends. ``comment_study_fork_kernels = False`` runs each page in a
 kernel started fresh instead (the tests build the book both ways and compare every output).
 
 ``execute_notebooks: force`` means "execute every page again"; the extension gives it that
