@@ -1,7 +1,7 @@
 """A Sphinx extension that makes once two lookups Sphinx and its extensions repeat for every reference.
 
-**Numbered references.** To number a reference such as "Figure 3.2", Sphinx 7's standard domain looks the target up in
-the doctree of the page that holds it, and it unpickles that page's whole doctree again for every
+**Numbered references.** To number a reference such as "Figure 3.2", Sphinx 7's standard
+domain looks the target up in the doctree of the page that holds it, and it unpickles that page's whole doctree again for every
 reference (``StandardDomain._resolve_numref_xref`` calls ``env.get_doctree``). The book's
 chapters make about 165 such references to a few pages heavy with figures and tables: some
 2.5 s of a clean build spent unpickling the same doctrees.
@@ -9,7 +9,7 @@ chapters make about 165 such references to a few pages heavy with figures and ta
 This extension gives the standard domain a memory of the doctrees it has looked targets up in,
 for the numbering only: each page's doctree is unpickled once per build (again if its pickle
 changes) and is only read, never changed, so the numbers and links are exactly Sphinx's
-(``tests/test_lookups.py``; the strict builds check every reference).
+(``tests/test_build_steps.py``; the strict builds check every reference).
 
 **Bibliography plugins.** sphinxcontrib-bibtex asks pybtex for its plain-text backend for every
 citation it resolves, and pybtex looks the plugin up among all installed packages' entry points
