@@ -62,15 +62,6 @@ def set_execution(book: Path, mode: str) -> None:
     config_path.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True))
 
 
-def fresh_kernels(book: Path) -> None:
-    """Make a copied book run every page in a kernel of its own, started fresh (not forked: see
-    ``comment_study.book.kernels``), as Jupyter runs a notebook."""
-    config_path = book / "_config.yml"
-    config = yaml.safe_load(config_path.read_text())
-    config["sphinx"]["config"]["comment_study_fork_kernels"] = False
-    config_path.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True))
-
-
 def partial_book(book: Path, chapters: list[str], landing: str) -> Path:
     """Cut a copied book down to a plain landing page, ``chapters`` and the references.
 
@@ -147,10 +138,11 @@ def toc_pages(book: Path) -> list[str]:
 #
 # A strict build of the whole book takes most of a minute. The tests that read one share one
 # build (``built_book``); the determinism test compares it with a second clean build
-# (``second_built_book``), whose pages run in fresh kernels instead of kernels forked from the
-# build's zygote, so that the comparison also shows that forking changes no value and no figure.
-# Both are copied and started in the background as soon as the tests are collected, and the
-# tests that need them run last, so that the builds run while the unit tests do.
+# (``second_built_book``), with a zygote of its own. (Pages run in fresh kernels, as Jupyter runs
+# a notebook, are compared with the forked ones in tests/test_book.py, for a few pages: a whole
+# build in fresh kernels costs twice the processor time of a forked one.) Both are copied and
+# started in the background as soon as the tests are collected, and the tests that need them run
+# last, so that the builds run while the unit tests do.
 
 WHOLE_BOOKS = {"built_book": "book", "second_built_book": "again"}
 _started: dict[str, tuple[Path, subprocess.Popen]] = {}
@@ -185,8 +177,6 @@ def pytest_sessionfinish(session):
 def _start_whole_book(fixture: str, tmp_path_factory) -> tuple[Path, subprocess.Popen]:
     book = copy_book(tmp_path_factory.mktemp(WHOLE_BOOKS[fixture]) / "book")
     set_execution(book, "force")
-    if fixture == "second_built_book":
-        fresh_kernels(book)
     return book, start_build(book)
 
 
@@ -206,7 +196,7 @@ def built_book(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def second_built_book(tmp_path_factory) -> Path:
-    """Another copy of the whole book, built from clean on its own in fresh kernels: for comparing two clean builds."""
+    """Another copy of the whole book, built from clean on its own: for comparing two clean builds."""
     return _whole_book("second_built_book", tmp_path_factory)
 
 

@@ -13,18 +13,33 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 import tempfile
 from pathlib import Path
 
-import pandas as pd
 
-from comment_study.corpus import deidentify, export as corpus, files as data, regions, threads
+class _Imported:
+    """A module imported when a command first uses it, so that ``--help`` and a usage error answer at once
+    (the study's modules bring pandas, and pandas takes most of a second to import)."""
 
-from comment_study.exchange import refi
-from comment_study.study import load_study, quotes
-from comment_study.analysis import dictionary as dictionary_module
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __getattr__(self, attribute: str):
+        return getattr(importlib.import_module(self._name), attribute)
+
+
+pd = _Imported("pandas")
+deidentify = _Imported("comment_study.corpus.deidentify")
+corpus = _Imported("comment_study.corpus.export")
+data = _Imported("comment_study.corpus.files")
+regions = _Imported("comment_study.corpus.regions")
+threads = _Imported("comment_study.corpus.threads")
+refi = _Imported("comment_study.exchange.refi")
+quotes = _Imported("comment_study.study.quotes")
+dictionary_module = _Imported("comment_study.analysis.dictionary")
 
 PROGRESS_THRESHOLD = 2000
 """Inputs with more comments than this show a progress bar on stderr."""
@@ -232,6 +247,8 @@ def export_codebook_csv_command(args: argparse.Namespace) -> int:
 
 def export_qdpx_command(args: argparse.Namespace) -> int:
     """Write the coded corpus as a REFI-QDA project (.qdpx); print a one-line summary."""
+    from comment_study.study import load_study
+
     study = load_study(_study_root(args))
     archive = refi.qdpx_bytes(study)
     write_bytes_atomically(archive, Path(args.out))

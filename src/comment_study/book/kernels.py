@@ -49,7 +49,7 @@ PRELOAD = (
     "comment_study.analysis.dictionary", "comment_study.book.plots", "comment_study.book.style",
     "comment_study.book.claims", "comment_study.book.environment", "comment_study.coding.agreement",
     "comment_study.coding.validation", "comment_study.coding.human", "comment_study.corpus.article",
-    "comment_study.exchange.refi", "comment_study.cli",
+    "comment_study.exchange.refi", "comment_study.cli", "sklearn.metrics", "statsmodels.stats.inter_rater",
 )
 """What the zygote imports before it forks: what (nearly) every page imports, and nothing else."""
 

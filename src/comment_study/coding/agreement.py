@@ -29,8 +29,6 @@ from typing import Callable, Iterable, Sequence
 import krippendorff
 import numpy as np
 import pandas as pd
-from sklearn import metrics
-from statsmodels.stats import inter_rater
 
 RELIABLE = 0.800
 TENTATIVE = 0.667
@@ -56,6 +54,8 @@ def cohen_kappa(a: Sequence, b: Sequence) -> float:
     a, b = np.asarray(a), np.asarray(b)
     if _single_value(a, b):
         return float("nan")
+    from sklearn import metrics  # here, not above: the command line and what imports it need not wait for scikit-learn
+
     return float(metrics.cohen_kappa_score(a, b))
 
 
@@ -70,6 +70,8 @@ def krippendorff_alpha(a: Sequence, b: Sequence) -> float:
 
 def _kappa_of_table(table: np.ndarray) -> float:
     """Cohen's kappa from a table of counts (rows: first coder's values, columns: second's), by statsmodels."""
+    from statsmodels.stats import inter_rater  # here, not above, as scikit-learn in cohen_kappa
+
     return float(inter_rater.cohens_kappa(table, return_results=False))
 
 
