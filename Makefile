@@ -6,6 +6,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 JB := $(BIN)/python -m comment_study.book.jb  # jupyter-book, without an unused import (see that module)
 BUILD_FLAGS := -W -n --keep-going
+# pytest-xdist: one test process per core; a module's tests, and each group of tests that read the
+# whole built book, stay in one process (tests/conftest.py); the groups keep the order conftest gives.
+TEST_PROCESSES := -n logical --dist loadgroup --no-loadscope-reorder
 
 .PHONY: book test serve clean bench lock venv whatif pdf kit lab
 
@@ -24,8 +27,8 @@ whatif: $(STAMP)  ## Build the book from an edited coding sheet into _build/what
 	@test -n "$(SHEET)" || { echo "usage: make whatif SHEET=path/to/edited-primary.csv" >&2; exit 2; }
 	$(BIN)/python -m comment_study whatif "$(SHEET)"
 
-test: $(STAMP)  ## Run every test, including strict builds of the book in temporary copies
-	$(BIN)/python -m pytest
+test: $(STAMP)  ## Run every test, including strict builds of the book in temporary copies, one process per core
+	$(BIN)/python -m pytest $(TEST_PROCESSES)
 
 pdf: book  ## Print the whole book as one PDF (contents, page numbers, answer key) into _build/pdf and the HTML book
 	$(BIN)/python -m comment_study.book.pdf --root .

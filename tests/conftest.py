@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import fcntl
+import json
 import os
 import shutil
 import signal
 import subprocess
+import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -84,13 +88,16 @@ def build(book: Path) -> subprocess.CompletedProcess:
     return finish(start_build(book))
 
 
-def start_build(book: Path) -> subprocess.Popen:
-    """Start a strict build of ``book`` in the background, its output logged beside it (see :func:`finish`)."""
+def start_build(book: Path, returncode: Path | None = None) -> subprocess.Popen:
+    """Start a strict build of ``book`` in the background, its output logged beside it (see :func:`finish`);
+    its exit status is also written to ``returncode`` when it ends, for a process that did not start it."""
     env = {k: v for k, v in os.environ.items() if k != "COMMENT_STUDY_ROOT"}
+    command = jb.command(book, *jb.STRICT)
+    if returncode is not None:
+        command = ["sh", "-c", '"$@"; echo $? > "$0"', str(returncode), *command]
     with open(book.parent / "build.out", "w") as out, open(book.parent / "build.err", "w") as err:
         return subprocess.Popen(
-            jb.command(book, *jb.STRICT),
-            stdout=out, stderr=err, text=True, env=env, start_new_session=True,
+            command, stdout=out, stderr=err, text=True, env=env, start_new_session=True,
             cwd=book.parent,  # not the book: paths must not depend on it
         )
 
@@ -98,11 +105,14 @@ def start_build(book: Path) -> subprocess.Popen:
 def finish(process: subprocess.Popen) -> subprocess.CompletedProcess:
     """Wait for a build; fail the test with the end of its log if it failed."""
     process.wait()
-    book = Path(process.args[process.args.index("build") + 1])
+    return _report(Path(process.args[process.args.index("build") + 1]), process.returncode)
+
+
+def _report(book: Path, returncode: int) -> subprocess.CompletedProcess:
     stdout, stderr = ((book.parent / name).read_text() for name in ("build.out", "build.err"))
-    if process.returncode != 0:
+    if returncode != 0:
         pytest.fail(f"book build failed in {book}:\n{stdout[-6000:]}\n{stderr[-6000:]}")
-    return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
+    return subprocess.CompletedProcess(["jupyter-book", "build", str(book)], returncode, stdout, stderr)
 
 
 def leaks(text: str) -> dict[str, int]:
@@ -141,63 +151,114 @@ def toc_pages(book: Path) -> list[str]:
 # (``second_built_book``), with a zygote of its own. (Pages run in fresh kernels, as Jupyter runs
 # a notebook, are compared with the forked ones in tests/test_book.py, for a few pages: a whole
 # build in fresh kernels costs twice the processor time of a forked one.) Both are copied and
-# started in the background as soon as the tests are collected, and the tests that need them run
-# last, so that the builds run while the unit tests do.
+# started in the background as soon as the tests are collected.
+#
+# `make test` runs the tests in two processes or more (pytest-xdist, ``--dist loadgroup``): each
+# module's tests stay together in one process (they share module fixtures), and the tests that
+# read a whole built book form two groups, which go first, one to each process, and wait for the
+# builds while the builds have the machine; then each process takes modules as it frees up. The
+# builds are started once, by whichever process collects first (a lock in the run's shared
+# temporary folder), and every process waits for the same builds. A plain ``pytest`` runs the
+# same tests in one process, in the same order.
 
 WHOLE_BOOKS = {"built_book": "book", "second_built_book": "again"}
-_started: dict[str, tuple[Path, subprocess.Popen]] = {}
+_started: dict[str, subprocess.Popen] = {}
+"""The builds this process started (it stops them if the run is interrupted)."""
+
+PRINTS = "pdf_edition"
+"""The fixture that prints the PDF edition into the built book: its tests run in one process, with the browser's."""
 
 
 def _needs(item: pytest.Item, fixture: str) -> bool:
     return fixture in getattr(item, "fixturenames", ())
 
 
-@pytest.hookimpl(trylast=True)
+def _group(item: pytest.Item) -> str:
+    """The tests that run in the same process: a module's, or one of the two groups that read the whole built book."""
+    if _needs(item, PRINTS) or item.path.name == "test_browser.py":
+        return "0-whole-book-browser-and-pdf"
+    if any(_needs(item, f) for f in WHOLE_BOOKS):
+        return "1-whole-book"
+    return "2-" + item.path.stem
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(session, config, items):
-    """Tests that read a whole built book run last (in their order), behind the unit tests."""
-    items.sort(key=lambda item: any(_needs(item, f) for f in WHOLE_BOOKS))
+    """Each module's tests together, in the modules' order, and the two whole-book groups: first when
+    several processes share the tests (they wait while the builds have the machine), else last."""
+    order = {}
+    for item in items:
+        group = _group(item)
+        order.setdefault(group, len(order))
+        item.add_marker(pytest.mark.xdist_group(group))
+    whole_first = bool(os.environ.get("PYTEST_XDIST_WORKER"))
+    items.sort(key=lambda item: ((_group(item) < "2") != whole_first, _group(item)[0], order[_group(item)]))
+
+
+def _shared_folder(config) -> Path:
+    """The run's temporary folder that every test process sees (pytest-xdist gives each worker one below it)."""
+    base = config._tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
 
 
 def pytest_collection_finish(session):
-    """Copy and start the whole-book builds that the selected tests need."""
+    """Copy and start the whole-book builds that the selected tests need, once for the whole run."""
     if session.config.option.collectonly:
         return
-    for fixture, name in WHOLE_BOOKS.items():
-        if any(_needs(item, fixture) for item in session.items):
-            _started[fixture] = _start_whole_book(fixture, session.config._tmp_path_factory)
+    needed = [f for f in WHOLE_BOOKS if any(_needs(item, f) for item in session.items)]
+    if needed:
+        _whole_books(session.config, needed)
 
 
-def pytest_sessionfinish(session):
-    for _, process in _started.values():  # a run stopped early leaves no build (or kernel) behind
-        if process.poll() is None:
+def _whole_books(config, fixtures: list[str]) -> dict[str, str]:
+    """Where each whole-book build of ``fixtures`` is (started now if no process of this run has started it)."""
+    shared = _shared_folder(config)
+    with open(shared / "whole-books.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        record = shared / "whole-books.json"
+        books = json.loads(record.read_text()) if record.exists() else {}
+        for fixture in fixtures:
+            if fixture not in books:
+                book = copy_book(Path(tempfile.mkdtemp(prefix=WHOLE_BOOKS[fixture], dir=shared)) / "book")
+                set_execution(book, "force")
+                _started[fixture] = start_build(book, returncode=book.parent / "build.rc")
+                books[fixture] = str(book)
+        record.write_text(json.dumps(books))
+    return books
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """A run stopped early leaves no build (or kernel) behind; otherwise this process waits for the builds it
+    started, which another process may still be reading."""
+    stopped = exitstatus == pytest.ExitCode.INTERRUPTED or session.shouldstop or session.shouldfail
+    for process in _started.values():
+        if stopped and process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+        process.wait()
 
 
-def _start_whole_book(fixture: str, tmp_path_factory) -> tuple[Path, subprocess.Popen]:
-    book = copy_book(tmp_path_factory.mktemp(WHOLE_BOOKS[fixture]) / "book")
-    set_execution(book, "force")
-    return book, start_build(book)
-
-
-def _whole_book(fixture: str, tmp_path_factory) -> Path:
-    if fixture not in _started:  # not started at collection (a test asked for it some other way)
-        _started[fixture] = _start_whole_book(fixture, tmp_path_factory)
-    book, process = _started[fixture]
-    finish(process)
+def _whole_book(fixture: str, config) -> Path:
+    book = Path(_whole_books(config, [fixture])[fixture])
+    returncode = book.parent / "build.rc"
+    deadline = time.monotonic() + 1800
+    while not returncode.exists():
+        if time.monotonic() > deadline:
+            pytest.fail(f"the build of {book} did not end within 30 minutes")
+        time.sleep(0.2)
+    _report(book, int(returncode.read_text() or 1))
     return book
 
 
 @pytest.fixture(scope="session")
-def built_book(tmp_path_factory) -> Path:
+def built_book(pytestconfig) -> Path:
     """The whole book, copied and built from clean with execution forced."""
-    return _whole_book("built_book", tmp_path_factory)
+    return _whole_book("built_book", pytestconfig)
 
 
 @pytest.fixture(scope="session")
-def second_built_book(tmp_path_factory) -> Path:
+def second_built_book(pytestconfig) -> Path:
     """Another copy of the whole book, built from clean on its own: for comparing two clean builds."""
-    return _whole_book("second_built_book", tmp_path_factory)
+    return _whole_book("second_built_book", pytestconfig)
 
 
 @pytest.fixture(scope="session")

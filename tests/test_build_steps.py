@@ -154,6 +154,27 @@ def test_the_background_process_writes_each_page_it_is_sent_as_nbformat_writes_i
     assert offered.read_bytes() == plain.read_bytes()
 
 
+def test_a_page_is_offered_with_the_outputs_the_cache_holds_even_when_myst_nb_wrote_fewer(tmp_path):
+    """A page myst-nb executed itself is written without its glue outputs; it is offered as every other page."""
+    from jupyter_cache import get_cache
+    from jupyter_cache.base import CacheBundleIn
+
+    executed = nbformat.read(_executed(tmp_path), as_version=4)
+    glued = nbformat.v4.new_output("display_data", {"application/papermill.record/text/plain": "42"},
+                                   metadata={"scrapbook": {"name": "answer", "mime_prefix": "application/papermill.record/"}})
+    executed.cells[1].outputs.append(glued)
+    cache = get_cache(tmp_path / "cache")
+    record = cache.add_nb_to_project(str(tmp_path / "page.ipynb"))
+    cache.cache_notebook_bundle(CacheBundleIn(executed, record.uri), check_validity=False)
+    written = tmp_path / "written.ipynb"  # as myst-nb writes it: the glue output taken out
+    nbformat.write(nbformat.read(_executed(tmp_path / "again"), as_version=4), written)
+    offered = nbformat.reads(sphinx_notebooks.offered_notebook(written, tmp_path / "cache"), as_version=4)
+    assert offered.cells[1].outputs[-1]["metadata"]["scrapbook"]["name"] == "answer"
+    assert len(offered.cells[1].outputs) == 2
+    assert sphinx_notebooks.offered_notebook(written, tmp_path / "no-cache") == nbformat.writes(
+        nbformat.read(written, as_version=4)) + "\n"  # no cache: the notebook as written
+
+
 def test_a_failure_of_the_background_process_fails_the_build_with_its_error(tmp_path):
     offering = object.__new__(sphinx_notebooks._Offering)
     offering.job = {"kit": False}

@@ -1,7 +1,7 @@
 """Kernels forked from the build's zygote (comment_study.book.kernels) behave as fresh kernels do.
 
-The whole book is compared in tests/test_book.py (one build forked, one fresh); these tests
-pin the parts a page relies on, on a small notebook, in a few seconds.
+tests/test_book.py runs pages of the built book again in fresh kernels and compares every
+output; these tests pin the parts a page relies on, on a small notebook, in a few seconds.
 """
 
 from __future__ import annotations
@@ -74,6 +74,28 @@ def test_a_forked_kernel_gives_what_a_fresh_kernel_gives(zygote, tmp_path):
     assert cells[4][0]["metadata"]["scrapbook"]["name"] == "answer"
     assert "matplotlib_inline" in cells[5][0]["data"]["text/plain"]
     assert cells[7][0]["ename"] == "ZeroDivisionError"
+
+
+def test_forked_and_fresh_kernels_talk_over_sockets_of_their_own_not_tcp_ports(zygote, tmp_path):
+    """A TCP port chosen for a kernel can be taken by another kernel before it binds it (kernels.TRANSPORT)."""
+    cell = "from ipykernel.kernelapp import IPKernelApp\napp = IPKernelApp.instance()\nprint(app.transport, app.ip)"
+    for fork in (zygote, None):
+        nb = notebook()
+        nb.cells = [nbformat.v4.new_code_cell(cell)]
+        ran = kernels.execute(nb, str(tmp_path), 60, False, fork)
+        transport, ip = ran.nb.cells[0].outputs[0]["text"].split()
+        assert (transport, kernels.TRANSPORT) == ("ipc", "ipc") and ip.endswith("-ipc"), ip
+
+
+def test_a_burst_of_outputs_arrives_whole(zygote, tmp_path):
+    """Ten thousand outputs from one cell, all kept (kernels.UNBOUNDED; forked and fresh kernels have the same
+    client): a page of the book glues over two thousand values in one cell."""
+    burst = "from IPython.display import display\nfor i in range(10_000):\n    display({'text/plain': str(i)}, raw=True)"
+    nb = notebook()
+    nb.cells = [nbformat.v4.new_code_cell(burst)]
+    ran = kernels.execute(nb, str(tmp_path), 120, False, zygote)
+    assert ran.err is None, ran.err
+    assert [o["data"]["text/plain"] for o in ran.nb.cells[0].outputs] == [str(i) for i in range(10_000)]
 
 
 def test_a_failing_cell_fails_the_page_as_in_a_fresh_kernel(zygote, tmp_path):

@@ -57,9 +57,11 @@ def test_pages_run_side_by_side_and_a_failing_cell_still_fails_the_build_with_it
     assert cached == {"a.md", "b.md"}  # the pages that ran were kept; the failing one was not
 
     (book / "c.md").write_text(PAGE.format(name="c", code="'fixed'"))
-    again = jb_build(book)  # a and b come from the cache; c alone runs, as myst-nb reads it
+    again = jb_build(book)  # a and b come from the cache; c alone runs, in a fresh kernel (no zygote for one page)
     assert again.returncode == 0, again.stdout[-3000:] + again.stderr[-3000:]
-    assert "[comment_study] executing" not in again.stdout + again.stderr
+    assert "[comment_study] executing 1 notebook page, 1 at a time" in again.stdout
+    assert "[comment_study] executed 1 notebook page in" in again.stdout and "in fresh kernels" in again.stdout
+    assert "Executing notebook" not in again.stdout + again.stderr  # myst-nb read it from the cache
     html = book / "_build/html"
     assert "42" in (html / "a.html").read_text() and "bbb" in (html / "b.html").read_text()
     assert "fixed" in (html / "c.html").read_text()

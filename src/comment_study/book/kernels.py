@@ -35,6 +35,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+import zmq
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
 
@@ -344,18 +345,27 @@ class ForkedProvisioner(LocalProvisioner):
         return await super().wait()
 
 
-class ForkedKernelManager(AsyncKernelManager):
-    """An ``AsyncKernelManager`` whose kernels are forked by ``zygote`` (see the module's docstring)."""
+UNBOUNDED = 0
+"""The high-water mark of the socket on which the build receives a kernel's outputs: none. ZeroMQ's default
+keeps 1,000 messages there (and 1,000 more in the kernel) and drops the rest of a burst silently: a cell that
+glues two thousand values lost hundreds of them, and a lost 'idle' left nbclient waiting until its timeout
+(tests/test_kernels.py). The receiving socket's own thread drains the kernel's queue into memory instead."""
 
-    def __init__(self, zygote: Zygote, **kwargs: Any) -> None:
+
+class ForkedKernelManager(AsyncKernelManager):
+    """An ``AsyncKernelManager`` whose kernels are forked by ``zygote`` (see the module's docstring), or
+    started fresh when it is ``None``."""
+
+    def __init__(self, zygote: Zygote | None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._zygote = zygote
         self.clients: list = []
 
     def client(self, **kwargs: Any):
-        """A client, remembered so that :func:`execute` closes its channels (nbclient leaves them open for a
-        kernel manager it was given)."""
+        """A client that keeps every output (see :data:`UNBOUNDED`), remembered so that :func:`execute` closes
+        its channels (nbclient leaves them open for a kernel manager it was given)."""
         client = super().client(**kwargs)
+        client.context.setsockopt(zmq.RCVHWM, UNBOUNDED)  # before its channels exist: their sockets take it
         self.clients.append(client)
         return client
 
@@ -375,12 +385,30 @@ def outputs_wait(timeout: int | None) -> dict[str, Any]:
     """How long nbclient waits for a cell's outputs once the kernel has replied, and what it does then.
 
     nbclient waits 4 s by default and then goes on without the outputs still on their way, with a
-    warning nobody sees. On a loaded machine a cell that glues many values (hundreds of messages)
-    can take longer to deliver them: the page would silently lack outputs. It waits as long as a
-    cell may run (the book's execution timeout, 120 s when there is none), and a page whose outputs
-    still do not arrive fails instead.
+    warning nobody sees; on a loaded machine a cell that glues many values could take longer to
+    deliver them. It waits as long as a cell may run (the book's execution timeout, 120 s when there
+    is none), and a page whose outputs still do not arrive fails instead. (Outputs that were lost on
+    the way, not late, were the cause of the glued values a loaded build once lacked: see
+    :data:`UNBOUNDED`.)
     """
     return {"iopub_timeout": timeout or 120, "raise_on_iopub_timeout": True}
+
+
+TRANSPORT = "tcp" if os.name == "nt" else "ipc"
+"""How a page's kernel and the build talk: Unix sockets named after the kernel's connection file, where
+there are any. Over TCP, jupyter_client picks free ports and the kernel binds them a moment later; a kernel
+starting elsewhere on the machine in between can take one (``ZMQError: Address already in use``, seen when
+two builds and the tests started kernels at once). Sockets named after the kernel cannot be taken."""
+
+
+def _sockets() -> dict[str, str]:
+    """Where a kernel's Unix sockets go: an absolute path, as the kernel runs in the page's folder."""
+    if TRANSPORT != "ipc":
+        return {}
+    import tempfile
+    import uuid
+
+    return {"ip": os.path.join(tempfile.gettempdir(), f"kernel-{uuid.uuid4().hex[:16]}-ipc")}
 
 
 def execute(notebook, cwd: str, timeout: int | None, allow_errors: bool, zygote: Zygote | None):
@@ -388,10 +416,7 @@ def execute(notebook, cwd: str, timeout: int | None, allow_errors: bool, zygote:
     ``zygote`` (a fresh kernel when it is ``None``); the kernel is shut down afterwards."""
     from jupyter_cache.executors.utils import single_nb_execution
 
-    if zygote is None:
-        return single_nb_execution(notebook, cwd=cwd, timeout=timeout, allow_errors=allow_errors, meta_override=True,
-                                   **outputs_wait(timeout))
-    km = ForkedKernelManager(zygote=zygote)
+    km = ForkedKernelManager(zygote=zygote, transport=TRANSPORT, **_sockets())
     result = None
     try:
         result = single_nb_execution(notebook, cwd=cwd, timeout=timeout, allow_errors=allow_errors,

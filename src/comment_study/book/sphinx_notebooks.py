@@ -74,13 +74,16 @@ def with_cached_outputs(notebook: nbformat.NotebookNode, cache_path: Path) -> nb
 
 
 def offered_notebook(source: Path, cache_path: Path) -> str:
-    """The text of the notebook a page offers: the notebook myst-nb wrote (``source``), with the cached outputs
-    filled in when it has none, as ``nbformat.write`` writes it."""
+    """The text of the notebook a page offers: the notebook myst-nb wrote (``source``), with the outputs the
+    execution cache holds for its code, as ``nbformat.write`` writes it.
+
+    The cache's outputs, even when myst-nb wrote some: a page myst-nb executed itself (one that failed
+    beside the others and ran again as it was read, ``sphinx_parallel``) is written without the outputs
+    that glue values, and would be offered unlike every other page.
+    """
     import nbformat  # here, not above: the background process hides a grammar from it first (see main)
 
-    notebook = nbformat.read(source, as_version=4)
-    if not any(cell.get("outputs") or cell.get("execution_count") for cell in notebook.cells):
-        notebook = with_cached_outputs(notebook, cache_path)
+    notebook = with_cached_outputs(nbformat.read(source, as_version=4), cache_path)
     text = nbformat.writes(notebook)
     return text if text.endswith("\n") else text + "\n"
 

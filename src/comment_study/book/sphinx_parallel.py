@@ -149,18 +149,20 @@ def _stop_zygote(app: Sphinx, *args) -> None:
 def _execute_in_parallel(app: Sphinx, env, docnames: list[str]) -> None:
     pending = _pending(app, env, docnames)
     at_once = jobs(app.config)
-    if len(pending) < 2 or at_once < 2:
+    if len(pending) < 2 or at_once < 2:  # one page (or one at a time): a fresh kernel costs what a zygote would
         _stop_zygote(app)
-        return
+        if not pending:
+            return
     zygote = getattr(app, "comment_study_zygote", None)
-    if zygote is None and app.config.comment_study_fork_kernels:
+    if zygote is None and app.config.comment_study_fork_kernels and len(pending) > 1 and at_once > 1:
         zygote = app.comment_study_zygote = kernels.Zygote().start()  # type: ignore[attr-defined]
     from jupyter_cache import get_cache
     from jupyter_cache.base import CacheBundleIn
 
     nb_config = env.mystnb_config
     cache = get_cache(nb_config.execution_cache_path)
-    logger.info(f"[comment_study] executing {len(pending)} notebook pages, {at_once} at a time")
+    pages = f"{len(pending)} notebook page" + ("s" if len(pending) > 1 else "")
+    logger.info(f"[comment_study] executing {pages}, {min(at_once, len(pending))} at a time")
     start = time.perf_counter()
     pending = schedule(pending, bench.page_times(Path(app.srcdir)))
     with ThreadPoolExecutor(max_workers=at_once) as pool:
@@ -177,7 +179,7 @@ def _execute_in_parallel(app: Sphinx, env, docnames: list[str]) -> None:
                                         check_validity=False, overwrite=True)
     kind = "forked" if zygote is not None and not zygote.failed else "fresh"
     _stop_zygote(app)
-    logger.info(f"[comment_study] executed {len(pending)} pages in {time.perf_counter() - start:.1f} s, in {kind} kernels")
+    logger.info(f"[comment_study] executed {pages} in {time.perf_counter() - start:.1f} s, in {kind} kernels")
 
 
 def setup(app: Sphinx) -> dict:
