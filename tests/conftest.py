@@ -94,7 +94,7 @@ def start_build(book: Path, returncode: Path | None = None) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if k != "COMMENT_STUDY_ROOT"}
     command = jb.command(book, *jb.STRICT)
     if returncode is not None:
-        command = ["sh", "-c", '"$@"; echo $? > "$0"', str(returncode), *command]
+        command = ["sh", "-c", '"$@"; echo $? > "$0.part" && mv "$0.part" "$0"', str(returncode), *command]
     with open(book.parent / "build.out", "w") as out, open(book.parent / "build.err", "w") as err:
         return subprocess.Popen(
             command, stdout=out, stderr=err, text=True, env=env, start_new_session=True,
@@ -159,7 +159,8 @@ def toc_pages(book: Path) -> list[str]:
 # builds while the builds have the machine; then each process takes modules as it frees up. The
 # builds are started once, by whichever process collects first (a lock in the run's shared
 # temporary folder), and every process waits for the same builds. A plain ``pytest`` runs the
-# same tests in one process, in the same order.
+# same tests in one process, the whole-book groups last, so that the builds run while the unit
+# tests do.
 
 WHOLE_BOOKS = {"built_book": "book", "second_built_book": "again"}
 _started: dict[str, subprocess.Popen] = {}
