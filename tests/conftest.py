@@ -18,6 +18,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 from comment_study.book import jb  # noqa: E402  (the jupyter-book command)
+jb.hide_unused_grammars()  # as in the build: nbformat's schema checks never read that grammar (about 1.5 s per test process)
 from comment_study.book.bench import IGNORED  # noqa: E402  (what a copy of the book leaves out)
 
 
