@@ -96,6 +96,10 @@ def test_a_burst_of_outputs_arrives_whole(zygote, tmp_path):
     ran = kernels.execute(nb, str(tmp_path), 120, False, zygote)
     assert ran.err is None, ran.err
     assert [o["data"]["text/plain"] for o in ran.nb.cells[0].outputs] == [str(i) for i in range(10_000)]
+    nb.cells = [nbformat.v4.new_code_cell("import zmq\nfrom ipykernel.kernelapp import IPKernelApp\n"
+                                          "IPKernelApp.instance().iopub_thread.socket.getsockopt(zmq.SNDHWM)")]
+    sending = kernels.execute(nb, str(tmp_path), 60, False, zygote)
+    assert sending.nb.cells[0].outputs[0]["data"]["text/plain"] == str(kernels.UNBOUNDED)  # the kernel's side too
 
 
 def test_a_failing_cell_fails_the_page_as_in_a_fresh_kernel(zygote, tmp_path):

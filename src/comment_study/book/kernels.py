@@ -158,7 +158,12 @@ def _become_kernel(request: dict[str, Any], zygote: int) -> None:
         sys.argv = ["ipykernel_launcher", *request["argv"]]
         from ipykernel import kernelapp
 
-        app = kernelapp.IPKernelApp.instance()  # what launch_new_instance() does, with one setting:
+        class Kernel(kernelapp.IPKernelApp):
+            def init_iopub(self, context):  # the socket that sends the outputs keeps every message (UNBOUNDED)
+                context.setsockopt(zmq.SNDHWM, UNBOUNDED)
+                super().init_iopub(context)
+
+        app = Kernel.instance()  # what launch_new_instance() does, with two settings:
         app.parent_handle = zygote  # end if the zygote ends (its default was read from the zygote's environment)
         app.initialize()
         app.start()
@@ -346,10 +351,12 @@ class ForkedProvisioner(LocalProvisioner):
 
 
 UNBOUNDED = 0
-"""The high-water mark of the socket on which the build receives a kernel's outputs: none. ZeroMQ's default
-keeps 1,000 messages there (and 1,000 more in the kernel) and drops the rest of a burst silently: a cell that
-glues two thousand values lost hundreds of them, and a lost 'idle' left nbclient waiting until its timeout
-(tests/test_kernels.py). The receiving socket's own thread drains the kernel's queue into memory instead."""
+"""The high-water mark of the sockets that carry a kernel's outputs to the build: none. ZeroMQ's default keeps
+1,000 messages on each side and drops the rest of a burst silently: a cell that glues two thousand values lost
+hundreds of them, and a lost 'idle' left nbclient waiting until its timeout (tests/test_kernels.py). The build's
+receiving socket has none for every kernel; a forked kernel's sending socket has none either (a fresh kernel's
+keeps ipykernel's default: on a machine loaded enough that the build's socket thread falls 1,000 messages
+behind, a fresh kernel could still drop some)."""
 
 
 class ForkedKernelManager(AsyncKernelManager):
