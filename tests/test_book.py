@@ -140,15 +140,18 @@ FRESH = {
 from a zygote that has imported the study; a fresh kernel is how Jupyter runs a student's notebook."""
 
 
-def test_a_page_run_in_a_fresh_kernel_gives_what_the_forked_kernel_gave(built_book, monkeypatch):
+def test_a_page_run_in_a_fresh_kernel_gives_what_the_forked_kernel_gave(built_book, tmp_path, monkeypatch):
     """Every output of these pages, run again each in a fresh kernel as Jupyter would, equals the output of the
-    kernel forked in the build (the determinism test compares two forked builds: this shows forking changes nothing)."""
+    kernel forked in the build (the determinism test compares two forked builds: this shows forking changes nothing).
+    They run in a copy of the book without its build folder, so the fresh kernels compute the study and the plan
+    themselves rather than read what the build's kernels kept (comment_study.corpus.inputs.cached)."""
     from concurrent.futures import ThreadPoolExecutor
 
     import nbformat
     from comment_study.book import kernels
 
     assert "in forked kernels" in (built_book.parent / "build.out").read_text(encoding="utf-8")
+    copy = shutil.copytree(built_book, tmp_path / "book", ignore=shutil.ignore_patterns("_build"))
     monkeypatch.delenv("COMMENT_STUDY_ROOT", raising=False)  # the build's kernels find the book as a reader's do
 
     def run_fresh(name: str) -> str:
@@ -156,7 +159,7 @@ def test_a_page_run_in_a_fresh_kernel_gives_what_the_forked_kernel_gave(built_bo
         for cell in notebook.cells:
             if cell.cell_type == "code":
                 cell.outputs, cell.execution_count = [], None
-        result = kernels.execute(notebook, str((built_book / name).parent), 600, False, None)
+        result = kernels.execute(notebook, str((copy / name).parent), 600, False, None)
         assert result.err is None, f"{name}: {result.err}"
         return nbformat.writes(result.nb)
 
