@@ -77,6 +77,17 @@ def test_a_title_wider_than_its_figure_is_wrapped():
     plt.close(fig)
 
 
+@pytest.mark.parametrize("text", ["Blame on government (blame_government)", "AVAST To Wa", "é ü – ’ α 95%",
+                                  "x", "  leading and trailing  ", "call_to_action"])
+@pytest.mark.parametrize("size", [style.MIN_FONT, 12.5])
+def test_a_labels_width_is_the_extent_of_its_outline_as_matplotlib_measures_it(text, size):
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextPath
+
+    outline = TextPath((0, 0), text, size=size, prop=FontProperties()).get_extents().width / 72
+    assert style.text_width(text, size) == pytest.approx(outline, rel=1e-12, abs=1e-12)
+
+
 def test_tables_show_whole_numbers_without_decimals_and_tiny_values_bounded():
     assert [style.readable_number(x) for x in (4.0, 338.0, 0.209677, -429.77585, 0.000072, 1.0)] == \
         ["4", "338", "0.21", "-429.8", "< 0.001", "1.00"]

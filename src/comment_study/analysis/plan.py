@@ -446,13 +446,6 @@ def evaluate(study: Study, plan: Plan, alphas: pd.Series) -> pd.DataFrame:
 _CACHE: dict[tuple[str, str], pd.DataFrame] = {}
 
 
-def _frame_digest(frame: pd.DataFrame) -> str:
-    """A digest of a table's column names, index and values, in order."""
-    digest = hashlib.sha256("\0".join(map(str, frame.columns)).encode())
-    digest.update(pd.util.hash_pandas_object(frame, index=True).to_numpy().tobytes())
-    return digest.hexdigest()
-
-
 def results(study: Study, root: Path | None = None) -> pd.DataFrame:
     """The book's plan evaluated on ``study`` (once per data: chapters share one table).
 
@@ -464,7 +457,7 @@ def results(study: Study, root: Path | None = None) -> pd.DataFrame:
     root = root or files.project_root()
     path = files.path(PLAN, root)
     text = path.read_text(encoding="utf-8")
-    key = (str(path), hashlib.sha256("\0".join([text, _frame_digest(study.table), _frame_digest(study.comments),
+    key = (str(path), hashlib.sha256("\0".join([text, inputs.frame_digest(study.table), inputs.frame_digest(study.comments),
                                                  *study.codes]).encode()).hexdigest())
     if key not in _CACHE:
         _CACHE[key] = inputs.cached(root, "plan", lambda: evaluate(study, load(path, study.codes), reliability(study, root)),

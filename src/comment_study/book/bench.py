@@ -29,7 +29,15 @@ from pathlib import Path
 import numpy as np
 
 from comment_study.book import jb
-from comment_study.corpus.files import project_root
+
+
+def project_root() -> Path:
+    """The book's root (:func:`comment_study.corpus.files.project_root`), imported when asked: the build
+    imports this module for :func:`page_times`, and the corpus module brings pandas with it."""
+    from comment_study.corpus import files
+
+    return files.project_root()
+
 
 BENCH_SEED = 20190928
 BENCH_COMMENTS = 100_000

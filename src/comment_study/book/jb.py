@@ -64,7 +64,7 @@ def main(argv: list[str] | None = None) -> None:
         import os
 
         from comment_study.book import kernels
-        from comment_study.corpus.files import ROOT_VARIABLE
+        from comment_study.corpus.inputs import ROOT_VARIABLE
 
         kernels.start_early(book, {**os.environ, ROOT_VARIABLE: str(book)})  # as sphinx_fresh sets it
     hide_unused_grammars()

@@ -30,6 +30,8 @@ FOLDER = "downloads"
 CODEBOOK_FILE = "codebook.qdc"
 CODEBOOK_CSV_FILE = "codebook.csv"
 PROJECT_FILE = "comment-study.qdpx"
+KIT_NAME = "study-kit.zip"
+"""The study kit's file name in the built HTML book's :data:`FOLDER` (:mod:`comment_study.book.study_kit` writes it)."""
 LINKING_PAGE = "chapters/codebook"
 
 

@@ -4,7 +4,7 @@ jupyter-cache keys a notebook on its code cells only: edit ``data/coding/primary
 or a function in this package and the cached outputs would be reused, stale. This
 extension fingerprints every file under ``data/``, every source file of this package, the
 few files at the book's root that cells read (``ROOT_INPUTS``), and the Python and package
-versions installed (:func:`comment_study.book.environment.signature`). When the fingerprint differs
+versions installed (:func:`comment_study.corpus.inputs.signature`). When the fingerprint differs
 from the one stored with the cache, it empties the cache and marks every notebook page as
 outdated, so the next build re-executes them. The new fingerprint is stored only after a
 successful build.
@@ -23,9 +23,8 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 
 from comment_study.corpus import inputs
-from comment_study.corpus.files import ROOT_VARIABLE
 from comment_study.corpus.inputs import PACKAGE, ROOT_INPUTS, input_files  # noqa: F401  (what the fingerprint covers)
-from comment_study.book.environment import signature
+from comment_study.corpus.inputs import ROOT_VARIABLE, signature  # not through files or environment: no pandas here
 
 logger = logging.getLogger(__name__)
 FINGERPRINT = "inputs.sha256"

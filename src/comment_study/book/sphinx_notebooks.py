@@ -92,7 +92,7 @@ def kit_inputs(srcdir: Path, outdir: Path, glued: Path, fingerprint: str) -> str
     """A digest of what the study kit is made from: the book's inputs (``fingerprint``), its root files, every
     file of the package and of the downloads its wheel carries, every page's source, every notebook as the
     HTML book offers it (``_sources/*.ipynb``), and the glued values."""
-    from comment_study.book.study_kit import book_files  # what the wheel carries for the appendices
+    from comment_study.book.toc import book_files  # what the wheel carries for the appendices
 
     pages = [str(toc.source(srcdir, page.file).relative_to(srcdir)) for page in toc.pages(srcdir)]
     names = dict.fromkeys([*KIT_ROOT_FILES, *(str(p) for p in book_files(srcdir)), *pages])
@@ -117,13 +117,13 @@ def write_offers_and_kit(job: dict, pages: Iterable[tuple[str, str]]) -> None:
     kit_job = job.get("kit")
     if not kit_job:
         return
-    from comment_study.book import study_kit as kit
-
     srcdir, glued, stamp = Path(job["srcdir"]), Path(kit_job["glued"]), Path(kit_job["stamp"])
     current = kit_inputs(srcdir, outdir, glued, kit_job["fingerprint"])
-    target = outdir / sphinx_downloads.FOLDER / kit.KIT_NAME
+    target = outdir / sphinx_downloads.FOLDER / sphinx_downloads.KIT_NAME
     if target.is_file() and stamp.is_file() and stamp.read_text().strip() == current:
         return  # made from these very inputs
+    from comment_study.book import study_kit as kit  # here: it imports the corpus, and pandas with it
+
     kit.build(srcdir, outdir, glued)
     stamp.write_text(current + "\n")
 

@@ -17,7 +17,7 @@ landing page and the instructor guide; ``make kit`` writes it too):
   ``_data/downloads/``, which the codebook chapter reads back), which :func:`comment_study.corpus.files.project_root`
   falls back to when no book folder is found, so a notebook runs in any folder; beside
   ``data/`` it holds a snapshot of the book's own files that the appendices read
-  (:func:`book_files`: ``_toc.yml``, every page's source, the pins and ``bench.json``), taken
+  (:func:`comment_study.book.toc.book_files`: ``_toc.yml``, every page's source, the pins and ``bench.json``), taken
   when the wheel is built;
 - ``requirements.txt`` (the book's pins, without the editable install) and a README with
   the two commands that set up a virtual environment and open JupyterLab.
@@ -45,12 +45,12 @@ from pathlib import Path
 import nbformat
 
 from comment_study.book import roles, toc
+from comment_study.book.toc import book_files  # noqa: F401  (what the wheel carries for the appendices)
 from comment_study.book import sphinx_downloads
-from comment_study.book.sphinx_fresh import ROOT_INPUTS
 from comment_study.book.sphinx_downloads import write_if_changed
 from comment_study.corpus import export, files
 
-KIT_NAME = "study-kit.zip"
+KIT_NAME = sphinx_downloads.KIT_NAME
 """The kit's file name in the built HTML book's ``downloads/`` (:data:`sphinx_downloads.FOLDER`)."""
 
 ALLOWED_RAW = (files.RAW_COMMENTS, files.RAW_ARTICLE)
@@ -117,17 +117,6 @@ def built_downloads(root: Path) -> list[Path]:
     folder = Path(sphinx_downloads.FOLDER)
     names = (sphinx_downloads.CODEBOOK_FILE, sphinx_downloads.CODEBOOK_CSV_FILE, sphinx_downloads.PROJECT_FILE)
     return [folder / name for name in names if (root / folder / name).is_file()]
-
-
-def book_files(root: Path) -> list[Path]:
-    """The book's own files that pages read, relative to ``root``: the contents, every page's source, the root inputs.
-
-    The appendices list the chapters with their reading times and exercises (from ``_toc.yml``
-    and the sources), the pinned packages and the build times (``sphinx_fresh.ROOT_INPUTS``);
-    the wheel carries a copy so that their student notebooks run outside the book too.
-    """
-    sources = [toc.source(root, page.file).relative_to(root) for page in toc.pages(root)]
-    return [Path("_toc.yml"), *sources, *(Path(name) for name in ROOT_INPUTS if (root / name).is_file())]
 
 
 def _record_hash(content: bytes) -> str:

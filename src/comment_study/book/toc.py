@@ -12,6 +12,8 @@ from pathlib import Path
 
 import yaml
 
+from comment_study.corpus import inputs
+
 READING_TIME = re.compile(r"Reading time: about (\d+) minutes")
 TITLE = re.compile(r"^# (.+)$", re.MULTILINE)
 OBJECTIVES = re.compile(r":::\{admonition\} Learning objectives\n(.*?)\n:::", re.DOTALL)
@@ -118,3 +120,14 @@ def parts(root: Path) -> list[tuple[str, list[Page]]]:
     for page in pages(root)[1:]:
         grouped.setdefault(page.part, []).append(page)
     return list(grouped.items())
+
+
+def book_files(root: Path) -> list[Path]:
+    """The book's own files that pages read, relative to ``root``: the contents, every page's source, the root inputs.
+
+    The appendices list the chapters with their reading times and exercises (from ``_toc.yml``
+    and the sources), the pinned packages and the build times (:data:`comment_study.corpus.inputs.ROOT_INPUTS`);
+    the wheel carries a copy so that their student notebooks run outside the book too.
+    """
+    sources = [source(root, page.file).relative_to(root) for page in pages(root)]
+    return [Path("_toc.yml"), *sources, *(Path(name) for name in inputs.ROOT_INPUTS if (root / name).is_file())]

@@ -23,6 +23,7 @@ than the minimum even there is "too few positives to judge", whatever its alpha.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Callable, Iterable, Sequence
 
@@ -269,8 +270,21 @@ def judged_table(primary: pd.DataFrame, main: pd.DataFrame, supplementary: pd.Da
 
 
 def round_judged(round_: dict, columns: Sequence[str]) -> pd.DataFrame:
-    """The judged agreement of one coding round (:func:`judged_table`), with its supplementary sample if it has one."""
-    return judged_table(round_["primary_sheet"], round_["secondary_sheet"], round_.get("supplementary_sheet"), columns)
+    """The judged agreement of one coding round (:func:`judged_table`), with its supplementary sample if it has one.
+
+    A round loaded from a book's folder (:func:`comment_study.coding.sheets.load_rounds`) has its
+    table kept on disk under the fingerprint of the book's inputs, the round's sheets and the
+    columns (:func:`comment_study.corpus.inputs.cached`): two chapters that ask for the same table in one
+    build compute its bootstrap intervals once.
+    """
+    from comment_study.corpus import inputs
+
+    sheets = [round_["primary_sheet"], round_["secondary_sheet"], round_.get("supplementary_sheet")]
+    compute = lambda: judged_table(*sheets, columns)  # noqa: E731
+    if round_.get("root") is None:
+        return compute()
+    key = "\0".join([*(inputs.frame_digest(s) if s is not None else "none" for s in sheets), *columns])
+    return inputs.cached(round_["root"], "judged-" + hashlib.sha256(key.encode()).hexdigest()[:16], compute, extra=key)
 
 
 def judged_alphas(table: pd.DataFrame) -> pd.Series:

@@ -157,7 +157,7 @@ def coded(sheet: pd.DataFrame, comments: pd.DataFrame) -> pd.DataFrame:
 
 
 def load_rounds(root: Path, comments: pd.DataFrame) -> list[dict]:
-    """Each coding round (data/coding/rounds.yml) with its primary and secondary sheets loaded."""
+    """Each coding round (data/coding/rounds.yml) with its primary and secondary sheets loaded, and the book's ``root``."""
     from comment_study.coding import codebook as codebook_module
     from comment_study.corpus import yamlfile
 
@@ -165,7 +165,7 @@ def load_rounds(root: Path, comments: pd.DataFrame) -> list[dict]:
     rounds = []
     for entry in spec["rounds"]:
         book = codebook_module.load(root / entry["codebook"], set(comments["comment_id"]))
-        loaded = {**entry, "book": book,
+        loaded = {**entry, "root": root, "book": book,
                   "primary_sheet": load_sheet(root / entry["primary"], book, comments, complete=True),
                   "secondary_sheet": load_sheet(root / entry["secondary"], book, comments, complete=False)}
         if "supplementary" in entry:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from comment_study.corpus import deidentify, export as corpus, regions, threads
+from comment_study.corpus import deidentify, export as corpus, inputs, regions, threads
 
 RAW_COMMENTS = Path("data/raw/nyt-comments-2019-09-28.deidentified.txt")
 """The de-identified export (see :mod:`comment_study.corpus.deidentify`): what the book reads and ships."""
@@ -30,7 +30,7 @@ LOCATIONS = Path("data/locations.csv")
 REPLY_CHECKS = Path("data/reply_checks.csv")
 DISCLOSURES = Path("data/disclosures.csv")
 
-ROOT_VARIABLE = "COMMENT_STUDY_ROOT"
+ROOT_VARIABLE = inputs.ROOT_VARIABLE
 
 PACKAGED_DATA = "_data"
 """The folder inside the installed package that holds a copy of ``data/`` (``_data/data/...``).
@@ -142,8 +142,13 @@ def comments(root: Path | None = None) -> pd.DataFrame:
     root = (root or project_root()).resolve()
     key = (str(root), fingerprint(root, [RAW_COMMENTS, RAW_ARTICLE, LOCATIONS]))
     if key not in _COMMENTS:  # a page asks more than once (itself, and the protected set): read once per process
-        table = corpus.parse_export(path(RAW_COMMENTS, root))
-        _COMMENTS[key] = enrich(table, article(root), regions.load_location_table(path(LOCATIONS, root)))
+        def read() -> pd.DataFrame:
+            table = corpus.parse_export(path(RAW_COMMENTS, root))
+            return enrich(table, article(root), regions.load_location_table(path(LOCATIONS, root)))
+
+        # and once per build: the pages' kernels share the result on disk (the reposts and replies
+        # checks take about half a second), under the fingerprint of every input of the book
+        _COMMENTS[key] = inputs.cached(root, "comments", read, extra=key[1])
     return _COMMENTS[key].copy()
 
 

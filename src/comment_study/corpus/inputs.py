@@ -5,9 +5,10 @@ of this package, the few files at the book's root that chapters read (:data:`ROO
 the Python and package versions installed (:func:`signature`). The freshness extension
 (:mod:`comment_study.book.sphinx_fresh`) empties the execution cache when it changes.
 
-:func:`cached` keeps a result computed from those inputs (the loaded study, the evaluated
-analysis plan) in ``_build/.comment_study_cache/`` under the fingerprint, so that the pages of one
-build, each in its own kernel, compute it once. The fingerprint is computed afresh on every call
+:func:`cached` keeps a result computed from those inputs (the corpus with its reposts and replies,
+the loaded study, the evaluated analysis plan, the final round's agreement) in
+``_build/.comment_study_cache/`` under the fingerprint, so that the pages of one build, each in
+its own kernel, compute it once. The fingerprint is computed afresh on every call
 (a few hundredths of a second): a changed data file, package file or installed version gives
 another key, so a stale result is never served. A result is stored only if the inputs did not
 change while it was computed.
@@ -32,6 +33,8 @@ PACKAGE = Path(__file__).resolve().parents[1]
 """The whole comment_study package, every layer."""
 ROOT_INPUTS = ("bench.json", "requirements.in", "requirements.txt")
 """Files at the book's root that chapters read (build times, the environment's pins)."""
+ROOT_VARIABLE = "COMMENT_STUDY_ROOT"
+"""The environment variable that names the book's folder (:func:`comment_study.corpus.files.project_root`)."""
 CACHE_FOLDER = Path("_build/.comment_study_cache")
 """Where :func:`cached` keeps results, inside the book folder (``make clean`` removes it)."""
 
@@ -62,6 +65,15 @@ def fingerprint(root: Path, software: str | None = None) -> str:
     for file in input_files(root):
         name = file.relative_to(root) if file.is_relative_to(root) else file.relative_to(PACKAGE.parent)
         digest.update(str(name).encode() + b"\0" + hashlib.sha256(file.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def frame_digest(frame) -> str:
+    """A digest of a table's (a pandas DataFrame's) column names, index and values, in order: part of a key of :func:`cached`."""
+    import pandas as pd
+
+    digest = hashlib.sha256("\0".join(map(str, frame.columns)).encode())
+    digest.update(pd.util.hash_pandas_object(frame, index=True).to_numpy().tobytes())
     return digest.hexdigest()
 
 
