@@ -177,3 +177,14 @@ def test_mean_by_code_intervals_contain_the_mean_and_are_seeded():
     assert first.loc["a", "low"] <= first.loc["a", "mean"] <= first.loc["a", "high"]
     assert first.loc["b", "n"] == 0 and pd.isna(first.loc["b", "mean"])
     assert first.loc["c", "n"] == 6
+
+
+def test_scores_are_what_textblob_and_vader_give_each_comment(comments):
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    vader = SentimentIntensityAnalyzer()
+    texts = [*comments["text"], "", "Not bad at all!!", "I can't believe this is sexual abuse :("]
+    for raw in texts:
+        blob = TextBlob(raw)
+        expected = (blob.sentiment.polarity, blob.sentiment.subjectivity, vader.polarity_scores(raw)["compound"])
+        assert sentiment.score_text(raw) == expected, raw[:60]
