@@ -149,3 +149,23 @@ def test_code_gives_the_same_output_serial_and_parallel(tmp_path, capsys):
     table = pd.read_csv(tmp_path / "coded-1.csv", keep_default_na=False)
     assert table["comment_id"].tolist() == list(range(1, n + 1))
     assert (table["duplicate_of"] != "").any() and table["is_empty"].any()
+
+
+def test_code_redacts_a_name_by_the_whole_threads_rule_in_every_chunk(tmp_path, monkeypatch, capsys):
+    """Texts are shown chunk by chunk, where they are coded, but with the name rule of the whole thread:
+    a commenter who posts only in a later chunk is still a name in an earlier one (invented names)."""
+    from comment_study import cli
+
+    monkeypatch.setattr(cli, "CHUNK", 1)  # each comment a chunk of its own
+    export = tmp_path / "thread.txt"
+    export.write_text("Sep 28, 2019 · 3 comments\n"
+                      "Marigold Fennimore (Ohio)\n@Tobiah Quillfeather you have it backwards on encryption.\n"
+                      "Ansel Brightwater (Oregon)\nThe tech companies must act.\n"
+                      "Tobiah Quillfeather (Maine)\nI stand by it: the police need more investigators.\n", encoding="utf-8")
+    for jobs in ("1", "2"):
+        out = tmp_path / f"coded-{jobs}.csv"
+        assert cli.main(["code", str(export), "--out", str(out), "--jobs", jobs, "--no-sentiment"]) == 0
+        capsys.readouterr()
+        written = out.read_text(encoding="utf-8")
+        assert "Quillfeather" not in written and "Marigold" not in written, jobs
+        assert pd.read_csv(out)["text"][0] == "@[name] you have it backwards on encryption.", jobs

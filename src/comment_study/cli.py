@@ -80,14 +80,14 @@ def code_command(args: argparse.Namespace) -> int:
         rules = dictionary_module.load(args.dictionary)
     else:
         rules = dictionary_module.study_dictionary()
-    prepared = prepare_for_coding(table, _location_table(args.locations))
-    del table  # the display names go no further
+    prepared, gate = prepare_for_coding(table, _location_table(args.locations))
+    del table  # the display names go no further (the name rule holds them, to redact them)
     n_counted, sums = 0, pd.Series(0, index=rules.ids, dtype="int64")
 
     def write(tmp: str) -> None:
         nonlocal n_counted, sums
         with open(tmp, "w", encoding="utf-8", newline="") as handle:
-            for text, counted, code_sums in coded_csv_pieces(prepared, rules, not args.no_sentiment, args.jobs):
+            for text, counted, code_sums in coded_csv_pieces(prepared, rules, not args.no_sentiment, args.jobs, gate):
                 handle.write(text)
                 n_counted, sums = n_counted + counted, sums + code_sums
 
@@ -102,44 +102,64 @@ def code_command(args: argparse.Namespace) -> int:
     return 0
 
 
-def prepare_for_coding(table: pd.DataFrame, location_table: dict[str, str] | None = None) -> pd.DataFrame:
-    """The parsed table without display names, with region and repost link, in the output's column order."""
+class Gate:
+    """What ``code`` shows of a thread's comments, decided once for the whole thread (:func:`quotes.shown_texts`):
+    the withheld comments' reasons and paraphrases, and the name rule of every display name in the thread."""
+
+    def __init__(self, table: pd.DataFrame) -> None:
+        self.reasons, self.paraphrases = quotes.withheld_reasons(table)
+        self.names = quotes.redactor(table)
+
+    def shown(self, rows: pd.DataFrame) -> pd.Series:
+        """The text each of ``rows`` (any part of the thread) is shown with: through the one gate, by the thread's rule."""
+        return quotes.shown_texts(rows, self.reasons, self.paraphrases, names=self.names)
+
+
+def prepare_for_coding(table: pd.DataFrame, location_table: dict[str, str] | None = None) -> tuple[pd.DataFrame, Gate]:
+    """The parsed table without display names, with region and repost link, in the output's column order, and the
+    :class:`Gate` its texts are shown through (:func:`code_chunk` shows them chunk by chunk, where they are coded)."""
     table = deidentify.split_withheld(table)  # a withheld comment is read as its paraphrase
+    gate = Gate(table)
     out = table.drop(columns=["author"])
     places = pd.Series(out["location"].unique())
     coarse = regions.coarsen(places, location_table).set_axis(places)
     out["region"] = out["location"].map(coarse["region"])
     out["duplicate_of"] = threads.find_reposts(table)
-    out["coded_text"] = out["text"]  # what the dictionary and sentiment read
-    out["text"] = quotes.shown_texts(table, *quotes.withheld_reasons(table)).to_numpy()  # shown through the gate
+    out["coded_text"] = out["text"]  # what the dictionary and sentiment read; "text" is shown through the gate
     first = ["comment_id", "author_id", "location", "region", "text", "n_words", "is_empty", "duplicate_of"]
-    return out[first + [c for c in out.columns if c not in first]]
+    return out[first + [c for c in out.columns if c not in first]], gate
 
 
-def code_chunk(chunk: pd.DataFrame, rules: dictionary_module.Dictionary, sentiment: bool = True) -> pd.DataFrame:
-    """Rows of :func:`prepare_for_coding` with their dictionary codes, what fired them, and sentiment scores."""
+def code_chunk(chunk: pd.DataFrame, rules: dictionary_module.Dictionary, sentiment: bool = True,
+               gate: Gate | None = None) -> pd.DataFrame:
+    """Rows of :func:`prepare_for_coding` shown through its ``gate``, with their dictionary codes, what fired them,
+    and sentiment scores."""
+    if gate is None:
+        raise ValueError("code_chunk needs the gate of the whole thread, from prepare_for_coding")
     found = dictionary_module.apply(rules, chunk["coded_text"])
     piece = found[rules.ids].assign(dictionary_matches=dictionary_module.explain(found, rules.ids))
     if sentiment:
         from comment_study.analysis import sentiment as sentiment_module
 
         piece = piece.join(sentiment_module.scores(chunk["coded_text"]))
-    return chunk.drop(columns="coded_text").join(piece)
+    shown = chunk.assign(text=gate.shown(chunk).to_numpy())
+    return shown.drop(columns="coded_text").join(piece)
 
 
 def code_table(table: pd.DataFrame, rules: dictionary_module.Dictionary, location_table: dict[str, str] | None = None,
                sentiment: bool = True) -> pd.DataFrame:
     """One row per parsed comment: pseudonym, region, repost link, text, dictionary codes, what fired them, sentiment."""
-    prepared = prepare_for_coding(table, location_table)
-    return pd.concat([code_chunk(prepared.iloc[i:i + CHUNK], rules, sentiment) for i in range(0, len(prepared), CHUNK)])
+    prepared, gate = prepare_for_coding(table, location_table)
+    return pd.concat([code_chunk(prepared.iloc[i:i + CHUNK], rules, sentiment, gate)
+                      for i in range(0, len(prepared), CHUNK)])
 
 
 _WORKER: dict = {}
-"""What each coding process was given once: the dictionary and whether to score sentiment."""
+"""What each coding process was given once: the dictionary, whether to score sentiment, and the gate."""
 
 
-def _start_worker(rules: dictionary_module.Dictionary, sentiment: bool) -> None:
-    _WORKER.update(rules=rules, sentiment=sentiment)
+def _start_worker(rules: dictionary_module.Dictionary, sentiment: bool, gate: Gate | None = None) -> None:
+    _WORKER.update(rules=rules, sentiment=sentiment, gate=gate)
     if sentiment:
         from comment_study.analysis import sentiment as sentiment_module
 
@@ -150,13 +170,13 @@ def _coded_piece(job: tuple[pd.DataFrame, bool]) -> tuple[str, int, pd.Series]:
     """One chunk coded: its CSV text (with the header if first), how many rows count in rates, and their code sums."""
     chunk, header = job
     rules = _WORKER["rules"]
-    coded = code_chunk(chunk, rules, _WORKER["sentiment"])
+    coded = code_chunk(chunk, rules, _WORKER["sentiment"], _WORKER["gate"])
     counted = coded[~coded["is_empty"] & coded["duplicate_of"].isna()]
     return coded.to_csv(index=False, header=header), len(counted), counted[rules.ids].sum().astype("int64")
 
 
 def coded_csv_pieces(prepared: pd.DataFrame, rules: dictionary_module.Dictionary, sentiment: bool = True,
-                     jobs: int | None = None):
+                     jobs: int | None = None, gate: Gate | None = None):
     """The coded CSV chunk by chunk, in input order, each with its rate counts; ``jobs`` processes code at once.
 
     Each chunk is coded and formatted where it is coded (one process per core by default), and
@@ -170,14 +190,14 @@ def coded_csv_pieces(prepared: pd.DataFrame, rules: dictionary_module.Dictionary
     work = ((prepared.iloc[i:i + CHUNK], i == 0) for i in starts)
     quiet = len(prepared) <= PROGRESS_THRESHOLD
     if jobs == 1 or len(starts) == 1:
-        _start_worker(rules, sentiment)
+        _start_worker(rules, sentiment, gate)
         pieces, pool = map(_coded_piece, work), None
     else:
         import multiprocessing
 
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if "fork" in methods else None)
-        pool = context.Pool(min(jobs, len(starts)), initializer=_start_worker, initargs=(rules, sentiment))
+        pool = context.Pool(min(jobs, len(starts)), initializer=_start_worker, initargs=(rules, sentiment, gate))
         pieces = pool.imap(_coded_piece, work)
     try:
         with tqdm(total=len(prepared), desc="coding", unit="comment", file=sys.stderr, disable=quiet) as bar:

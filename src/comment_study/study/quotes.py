@@ -17,6 +17,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from typing import Callable
 
 import pandas as pd
 
@@ -165,16 +166,20 @@ def withheld_reasons(table: pd.DataFrame) -> tuple[dict[int, str], dict[int, str
 
 
 def shown_texts(table: pd.DataFrame, reasons: dict[int, str] | None = None,
-                paraphrases: dict[int, str] | None = None, redact_names: bool = True) -> pd.Series:
+                paraphrases: dict[int, str] | None = None, redact_names: bool = True,
+                names: Callable[[str], str] | None = None) -> pd.Series:
     """The text each comment of ``table`` may be shown with outside the package, by id order of ``table``.
 
     A protected comment (``reasons``: id -> why) is shown as ``[withheld: REASON] PARAPHRASE``
     when ``paraphrases`` has one, else as ``[withheld: REASON]``; every other text has its names
     redacted (unless ``redact_names`` is False: ``parse --keep-names`` on a reader's own export).
-    The REFI-QDA sources and the tables ``parse`` and ``code`` write use this.
+    The name rule is that of ``table``'s own display names, or ``names`` (:func:`redactor` of the
+    whole thread) when ``table`` is a part of a thread: ``code`` shows each chunk of an export so,
+    with the thread's rule, in the process that codes it. The REFI-QDA sources and the tables
+    ``parse`` and ``code`` write use this.
     """
     reasons, paraphrases = reasons or {}, paraphrases or {}
-    redact_names = redactor(table) if redact_names else str
+    redact_names = (names or redactor(table)) if redact_names else str
     out = []
     for cid, text in zip(table["comment_id"].astype(int), table["text"].fillna("")):
         if cid in reasons:
