@@ -87,9 +87,11 @@ def test_forked_and_fresh_kernels_talk_over_sockets_of_their_own_not_tcp_ports(z
         assert (transport, kernels.TRANSPORT) == ("ipc", "ipc") and ip.endswith("-ipc"), ip
 
 
-def test_a_burst_of_outputs_arrives_whole(zygote, tmp_path):
-    """Ten thousand outputs from one cell, all kept (kernels.UNBOUNDED; forked and fresh kernels have the same
-    client): a page of the book glues over two thousand values in one cell."""
+@pytest.mark.parametrize("forked", [True, False], ids=["forked", "fresh"])
+def test_a_burst_of_outputs_arrives_whole(zygote, tmp_path, forked):
+    """Ten thousand outputs from one cell, all kept (kernels.UNBOUNDED, on the build's side and the kernel's,
+    forked or fresh): a page of the book glues over two thousand values in one cell."""
+    zygote = zygote if forked else None
     burst = "from IPython.display import display\nfor i in range(10_000):\n    display({'text/plain': str(i)}, raw=True)"
     nb = notebook()
     nb.cells = [nbformat.v4.new_code_cell(burst)]

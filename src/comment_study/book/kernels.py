@@ -15,8 +15,10 @@ applied to Jupyter kernels.
 zygote for the process instead of starting ``python``; everything else (connection file, ports,
 messages, interrupt, shutdown) is the ordinary ``jupyter_client`` machinery, so nbclient and
 jupyter-cache execute a notebook with it exactly as with a fresh kernel
-(``single_nb_execution(..., km=ForkedKernelManager(zygote=...))``). A command line that is not
-this Python's ``ipykernel_launcher`` is started the ordinary way.
+(``single_nb_execution(..., km=ForkedKernelManager(zygote=...))``). A fresh kernel (no zygote, or
+one that could not fork) is started as ``python -m comment_study.book.kernel_launcher``, which is
+``ipykernel_launcher`` with the socket for outputs unbounded (:data:`UNBOUNDED`); a command line
+that is not this Python's ``ipykernel_launcher`` is started the ordinary way.
 
 Outputs are the same as a fresh kernel's: ``tests/test_kernels.py`` executes notebooks both ways
 and compares every output. What a forked kernel shares with its zygote is imported code and the
@@ -40,6 +42,8 @@ from typing import Any
 import zmq
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
+
+from comment_study.book.kernel_launcher import UNBOUNDED, kernel_app
 
 PRELOAD = (
     "ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "IPython.display", "IPython.core.formatters",
@@ -163,14 +167,7 @@ def _become_kernel(request: dict[str, Any], zygote: int) -> None:
             sys.modules["numpy"].random.seed()
         os.chdir(request["cwd"])
         sys.argv = ["ipykernel_launcher", *request["argv"]]
-        from ipykernel import kernelapp
-
-        class Kernel(kernelapp.IPKernelApp):
-            def init_iopub(self, context):  # the socket that sends the outputs keeps every message (UNBOUNDED)
-                context.setsockopt(zmq.SNDHWM, UNBOUNDED)
-                super().init_iopub(context)
-
-        app = Kernel.instance()  # what launch_new_instance() does, with two settings:
+        app = kernel_app().instance()  # what launch_new_instance() does (the socket for outputs unbounded), and:
         app.parent_handle = zygote  # end if the zygote ends (its default was read from the zygote's environment)
         app.initialize()
         app.start()
@@ -328,6 +325,14 @@ class _ForkedProcess:
         self.send_signal(signal.SIGKILL)
 
 
+def _fresh(cmd: list[str]) -> list[str]:
+    """The command line of a fresh kernel: this Python's ``-m ipykernel_launcher`` becomes
+    ``-m comment_study.book.kernel_launcher`` (the same kernel, its socket for outputs unbounded); another, unchanged."""
+    if len(cmd) >= 3 and cmd[1:3] == ["-m", "ipykernel_launcher"] and os.path.abspath(cmd[0]) == os.path.abspath(sys.executable):
+        return [cmd[0], "-m", "comment_study.book.kernel_launcher", *cmd[3:]]
+    return cmd
+
+
 class ForkedProvisioner(LocalProvisioner):
     """``LocalProvisioner``, with the kernel's process forked by a :class:`Zygote`."""
 
@@ -335,14 +340,14 @@ class ForkedProvisioner(LocalProvisioner):
 
     async def launch_kernel(self, cmd: list[str], **kwargs: Any):
         if self.zygote is None or not self.zygote.serves(cmd):
-            return await super().launch_kernel(cmd, **kwargs)
+            return await super().launch_kernel(_fresh(cmd), **kwargs)
         cwd = str(kwargs.get("cwd") or Path.cwd())
         env = dict(kwargs.get("env") or os.environ)
         try:
             pid = await asyncio.get_running_loop().run_in_executor(None, self.zygote.fork, cmd[3:], cwd, env)
         except (RuntimeError, OSError, ValueError) as err:  # no zygote to fork from: a fresh kernel, as without one
             self.zygote.failed = self.zygote.failed or str(err)
-            return await super().launch_kernel(cmd, **kwargs)
+            return await super().launch_kernel(_fresh(cmd), **kwargs)
         self.process = _ForkedProcess(pid)
         self.pid = self.pgid = pid  # the child called setsid(): its process group is its own id
         self.cwd = cwd
@@ -355,15 +360,6 @@ class ForkedProvisioner(LocalProvisioner):
             code, self.process = self.process.returncode, None
             return code
         return await super().wait()
-
-
-UNBOUNDED = 0
-"""The high-water mark of the sockets that carry a kernel's outputs to the build: none. ZeroMQ's default keeps
-1,000 messages on each side and drops the rest of a burst silently: a cell that glues two thousand values lost
-hundreds of them, and a lost 'idle' left nbclient waiting until its timeout (tests/test_kernels.py). The build's
-receiving socket has none for every kernel; a forked kernel's sending socket has none either (a fresh kernel's
-keeps ipykernel's default: on a machine loaded enough that the build's socket thread falls 1,000 messages
-behind, a fresh kernel could still drop some)."""
 
 
 class ForkedKernelManager(AsyncKernelManager):
