@@ -111,6 +111,14 @@ def test_only_a_build_of_a_book_without_an_execution_cache_starts_the_zygote_ear
     (book / "_config.yml").write_text("title: t\n")
     assert jb._clean_build(["build", str(book)]) is None  # its pages do not run in forked kernels
     (book / "_config.yml").write_text(f"title: t\nsphinx:\n  extra_extensions: [{jb.PARALLEL}]\n")
+    assert jb._clean_build(["build", str(book), "-W"]) is None  # no table of contents: no page to run
+    (book / "_toc.yml").write_text("format: jb-book\nroot: intro\nchapters:\n- file: a\n- file: b\n")
+    code = "# {}\n\n```{{code-cell}} ipython3\n1 + 1\n```\n"
+    (book / "intro.md").write_text("# Intro\n")
+    (book / "a.md").write_text(code.format("A"))
+    (book / "b.md").write_text("# B\n")
+    assert jb._clean_build(["build", str(book), "-W"]) is None  # one page with code runs in a fresh kernel
+    (book / "b.md").write_text(code.format("B"))
     assert jb._clean_build(["build", str(book), "-W"]) == book.resolve()
     assert jb._clean_build(["clean", str(book)]) is None and jb._clean_build(["build", "--help"]) is None
     (book / "_build" / ".jupyter_cache").mkdir(parents=True)

@@ -34,7 +34,7 @@ PARALLEL = "comment_study.book.sphinx_parallel"
 
 def _clean_build(argv: list[str]) -> Path | None:
     """The book ``argv`` builds, if it is ``build BOOK ...``, the book runs its pages with :data:`PARALLEL`,
-    and it has no execution cache yet."""
+    it has no execution cache yet, and two pages or more have code (a single page runs in a fresh kernel)."""
     if len(argv) < 2 or argv[0] != "build" or argv[1].startswith("-"):
         return None
     book = Path(argv[1]).resolve()
@@ -47,14 +47,42 @@ def _clean_build(argv: list[str]) -> Path | None:
         extensions = (config.get("sphinx") or {}).get("extra_extensions") or []
     except (yaml.YAMLError, AttributeError, UnicodeDecodeError):
         return None  # Jupyter Book reports a broken configuration itself
-    return book if PARALLEL in extensions else None
+    return book if PARALLEL in extensions and _pages_with_code(book) >= 2 else None
+
+
+def _pages_with_code(book: Path) -> int:
+    """How many pages of ``book``'s table of contents have code cells (0 if it cannot be read: the build says why)."""
+    import json
+
+    from comment_study.book import toc
+
+    def files(entry) -> list[str]:  # every page the table of contents names, at any depth (parts, chapters, sections)
+        if isinstance(entry, list):
+            return [f for item in entry for f in files(item)]
+        if isinstance(entry, dict):
+            return [entry[k] for k in ("root", "file") if isinstance(entry.get(k), str)] + \
+                [f for k, v in entry.items() if k not in ("root", "file") for f in files(v)]
+        return []
+
+    count = 0
+    try:
+        for file in files(toc.read(book)):
+            source = toc.source(book, file)
+            text = source.read_text(encoding="utf-8")
+            if source.suffix == ".ipynb":
+                count += any(cell.get("cell_type") == "code" for cell in json.loads(text).get("cells", []))
+            else:
+                count += "{code-cell}" in text
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return 0
+    return count
 
 
 def main(argv: list[str] | None = None) -> None:
     """Run ``jupyter-book`` with ``argv`` (by default the process's arguments).
 
     On a clean build every page will run, so the kernel zygote (:mod:`comment_study.book.kernels`)
-    starts first, to import the study's libraries while Jupyter Book and Sphinx import and read the
+    starts first (when two pages or more have code), to import the study's libraries while Jupyter Book and Sphinx import and read the
     configuration; ``comment_study.book.sphinx_parallel`` takes it, or stops it if the build runs
     no page in it.
     """
