@@ -87,7 +87,7 @@ def code_command(args: argparse.Namespace) -> int:
     def write(tmp: str) -> None:
         nonlocal n_counted, sums
         with open(tmp, "w", encoding="utf-8", newline="") as handle:
-            for text, counted, code_sums in coded_csv_pieces(prepared, rules, not args.no_sentiment, args.jobs, gate):
+            for text, counted, code_sums in coded_csv_pieces(prepared, gate, rules, not args.no_sentiment, args.jobs):
                 handle.write(text)
                 n_counted, sums = n_counted + counted, sums + code_sums
 
@@ -111,8 +111,9 @@ class Gate:
         self.names = quotes.redactor(table)
 
     def shown(self, rows: pd.DataFrame) -> pd.Series:
-        """The text each of ``rows`` (any part of the thread) is shown with: through the one gate, by the thread's rule."""
-        return quotes.shown_texts(rows, self.reasons, self.paraphrases, names=self.names)
+        """The text each of ``rows`` (any part of the thread, its own words in ``coded_text``) is shown with:
+        through the one gate, by the thread's rule."""
+        return quotes.shown_texts(rows.assign(text=rows["coded_text"]), self.reasons, self.paraphrases, names=self.names)
 
 
 def prepare_for_coding(table: pd.DataFrame, location_table: dict[str, str] | None = None) -> tuple[pd.DataFrame, Gate]:
@@ -125,17 +126,15 @@ def prepare_for_coding(table: pd.DataFrame, location_table: dict[str, str] | Non
     coarse = regions.coarsen(places, location_table).set_axis(places)
     out["region"] = out["location"].map(coarse["region"])
     out["duplicate_of"] = threads.find_reposts(table)
-    out["coded_text"] = out["text"]  # what the dictionary and sentiment read; "text" is shown through the gate
+    out["coded_text"] = out["text"]  # what the dictionary and sentiment read: it never reaches the output
+    out["text"] = ""  # filled chunk by chunk with what the gate shows (code_chunk): no unredacted text under this name
     first = ["comment_id", "author_id", "location", "region", "text", "n_words", "is_empty", "duplicate_of"]
     return out[first + [c for c in out.columns if c not in first]], gate
 
 
-def code_chunk(chunk: pd.DataFrame, rules: dictionary_module.Dictionary, sentiment: bool = True,
-               gate: Gate | None = None) -> pd.DataFrame:
+def code_chunk(chunk: pd.DataFrame, gate: Gate, rules: dictionary_module.Dictionary, sentiment: bool = True) -> pd.DataFrame:
     """Rows of :func:`prepare_for_coding` shown through its ``gate``, with their dictionary codes, what fired them,
     and sentiment scores."""
-    if gate is None:
-        raise ValueError("code_chunk needs the gate of the whole thread, from prepare_for_coding")
     found = dictionary_module.apply(rules, chunk["coded_text"])
     piece = found[rules.ids].assign(dictionary_matches=dictionary_module.explain(found, rules.ids))
     if sentiment:
@@ -150,7 +149,7 @@ def code_table(table: pd.DataFrame, rules: dictionary_module.Dictionary, locatio
                sentiment: bool = True) -> pd.DataFrame:
     """One row per parsed comment: pseudonym, region, repost link, text, dictionary codes, what fired them, sentiment."""
     prepared, gate = prepare_for_coding(table, location_table)
-    return pd.concat([code_chunk(prepared.iloc[i:i + CHUNK], rules, sentiment, gate)
+    return pd.concat([code_chunk(prepared.iloc[i:i + CHUNK], gate, rules, sentiment)
                       for i in range(0, len(prepared), CHUNK)])
 
 
@@ -158,7 +157,7 @@ _WORKER: dict = {}
 """What each coding process was given once: the dictionary, whether to score sentiment, and the gate."""
 
 
-def _start_worker(rules: dictionary_module.Dictionary, sentiment: bool, gate: Gate | None = None) -> None:
+def _start_worker(gate: Gate, rules: dictionary_module.Dictionary, sentiment: bool) -> None:
     _WORKER.update(rules=rules, sentiment=sentiment, gate=gate)
     if sentiment:
         from comment_study.analysis import sentiment as sentiment_module
@@ -170,13 +169,13 @@ def _coded_piece(job: tuple[pd.DataFrame, bool]) -> tuple[str, int, pd.Series]:
     """One chunk coded: its CSV text (with the header if first), how many rows count in rates, and their code sums."""
     chunk, header = job
     rules = _WORKER["rules"]
-    coded = code_chunk(chunk, rules, _WORKER["sentiment"], _WORKER["gate"])
+    coded = code_chunk(chunk, _WORKER["gate"], rules, _WORKER["sentiment"])
     counted = coded[~coded["is_empty"] & coded["duplicate_of"].isna()]
     return coded.to_csv(index=False, header=header), len(counted), counted[rules.ids].sum().astype("int64")
 
 
-def coded_csv_pieces(prepared: pd.DataFrame, rules: dictionary_module.Dictionary, sentiment: bool = True,
-                     jobs: int | None = None, gate: Gate | None = None):
+def coded_csv_pieces(prepared: pd.DataFrame, gate: Gate, rules: dictionary_module.Dictionary, sentiment: bool = True,
+                     jobs: int | None = None):
     """The coded CSV chunk by chunk, in input order, each with its rate counts; ``jobs`` processes code at once.
 
     Each chunk is coded and formatted where it is coded (one process per core by default), and
@@ -190,14 +189,14 @@ def coded_csv_pieces(prepared: pd.DataFrame, rules: dictionary_module.Dictionary
     work = ((prepared.iloc[i:i + CHUNK], i == 0) for i in starts)
     quiet = len(prepared) <= PROGRESS_THRESHOLD
     if jobs == 1 or len(starts) == 1:
-        _start_worker(rules, sentiment, gate)
+        _start_worker(gate, rules, sentiment)
         pieces, pool = map(_coded_piece, work), None
     else:
         import multiprocessing
 
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if "fork" in methods else None)
-        pool = context.Pool(min(jobs, len(starts)), initializer=_start_worker, initargs=(rules, sentiment, gate))
+        pool = context.Pool(min(jobs, len(starts)), initializer=_start_worker, initargs=(gate, rules, sentiment))
         pieces = pool.imap(_coded_piece, work)
     try:
         with tqdm(total=len(prepared), desc="coding", unit="comment", file=sys.stderr, disable=quiet) as bar:
