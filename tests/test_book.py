@@ -137,7 +137,8 @@ FRESH = {
     "chapters/reliability": "agreement with bootstrap intervals from seeded random numbers",
 }
 """Pages run again in fresh kernels, each for what it exercises. The build runs pages in kernels forked
-from a zygote that has imported the study; a fresh kernel is how Jupyter runs a student's notebook."""
+from a zygote that has imported the study; a fresh kernel is how Jupyter runs a student's notebook (the build starts
+it through comment_study.book.kernel_launcher: Jupyter's launcher, with the socket for outputs unbounded)."""
 
 
 def test_a_page_run_in_a_fresh_kernel_gives_what_the_forked_kernel_gave(built_book, tmp_path, monkeypatch):

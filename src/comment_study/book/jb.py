@@ -82,9 +82,9 @@ def main(argv: list[str] | None = None) -> None:
     """Run ``jupyter-book`` with ``argv`` (by default the process's arguments).
 
     On a clean build every page will run, so the kernel zygote (:mod:`comment_study.book.kernels`)
-    starts first (when two pages or more have code), to import the study's libraries while Jupyter Book and Sphinx import and read the
-    configuration; ``comment_study.book.sphinx_parallel`` takes it, or stops it if the build runs
-    no page in it.
+    starts first when two pages or more have code, to import the study's libraries while Jupyter
+    Book and Sphinx import and read the configuration; ``comment_study.book.sphinx_parallel`` takes
+    it, or stops it if the build runs no page in it.
     """
     argv = sys.argv[1:] if argv is None else argv
     book = _clean_build(argv)
